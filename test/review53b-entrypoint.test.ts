@@ -16,11 +16,11 @@ function findingsOf(code: string, files: Map<string, string>, target: string) {
 
 describe('DC011 on an entrypoint:/command: that runs the image\'s own entrypoint', () => {
   it('says the image\'s CMD is dropped when entrypoint: names it without command:, and offers the default command only when known', () => {
-    const text = 'services:\n  db:\n    image: postgres:16\n    entrypoint: ["docker-entrypoint.sh"]\n  cache:\n    image: redis:7.4\n    entrypoint: ["/bin/sh", "-c", "exec docker-entrypoint.sh \\"$$@\\"", "--"]\n';
+    const text = 'services:\n  db:\n    image: postgres:16\n    entrypoint: ["docker-entrypoint.sh"]\n  cache:\n    image: redis:3.2\n    entrypoint: ["/bin/sh", "-c", "exec docker-entrypoint.sh \\"$$@\\"", "--"]\n';
     const found = findingsOf('DC011', new Map([['/w/compose.yaml', text]]), '/w/compose.yaml');
     assert.deepEqual(found.map((f) => f.message), [
       `Service 'db' has no user: and its entrypoint: runs the entrypoint of image 'postgres:16' while the service writes no command:, so Compose drops the image's default command ("If entrypoint is non-null, Compose ignores any default command from the image"): that script gets no arguments and starts no server; add command: ["postgres"] (the image's default command) or remove the entrypoint: (a user: would not start it).`,
-      `Service 'cache' has no user: and its entrypoint: runs the entrypoint of image 'redis:7.4' while the service writes no command:, so Compose drops the image's default command ("If entrypoint is non-null, Compose ignores any default command from the image"): that script gets no arguments and starts no server; add a command: that runs the server or remove the entrypoint: (a user: would not start it).`,
+      `Service 'cache' has no user: and its entrypoint: runs the entrypoint of image 'redis:3.2' while the service writes no command:, so Compose drops the image's default command ("If entrypoint is non-null, Compose ignores any default command from the image"): that script gets no arguments and starts no server; add a command: that runs the server or remove the entrypoint: (a user: would not start it).`,
     ]);
     assert.deepEqual(found.map((f) => f.fix?.title), ['Add command: ["postgres"], the image\'s default command', undefined]);
   });

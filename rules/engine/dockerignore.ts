@@ -3,7 +3,8 @@
  * comments; each pattern is trimmed, cleaned like a path (`./a/` → `a`, a leading `/` dropped) and
  * matched as patternmatcher compiles it (compileIgnore) against the whole path relative to the context root — `*`
  * and `?` never cross `/`, `**` matches any number of directories, a leading `**` without a wildcard after it is a
- * suffix match (`**.pem`), a class negates with `^` only — and a pattern that matches a parent directory excludes
+ * suffix match (`**.pem`), a class negates with `^` only and a POSIX class in it (`[[:alpha:]]`) is Go's ASCII class — and a
+ * pattern that matches a parent directory excludes
  * everything under it. `!` re-includes; the last matching line wins.
  * Unlike .gitignore, `foo` matches only `./foo`, not `sub/foo`.
  * Which file applies: `<Dockerfile>.dockerignore` beside the Dockerfile takes precedence over
@@ -120,12 +121,118 @@ function compileIgnore(pattern: string): { kind: IgnoreMatchKind; re: RegExp } |
     // `**/foo` also matches `foo` itself; `**` alone (suffix '') matches every path.
     const suffix = pattern.slice(2);
     source = suffix.startsWith('/') ? `(?:^|/)${literal(suffix.slice(1))}$` : suffix === '' ? '' : `${literal(suffix)}$`;
-  } else source = `^${re}$`;
+  } else {
+    const js = goClassesToJs(re);
+    if (js === null) return null;
+    source = `^${js}$`;
+  }
   try {
     return { kind, re: new RegExp(source) };
   } catch {
     return null;
   }
+}
+
+/**
+ * Go's ASCII classes (regexp/syntax, "ASCII character classes"; the posixGroup table of perl_groups.go), as code point ranges:
+ * `[[:alpha:]]` is `[A-Za-z]`; `[:^alpha:]` the others. https://pkg.go.dev/regexp/syntax
+ */
+const POSIX_CLASSES: Record<string, readonly (readonly [number, number])[]> = {
+  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
+  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+  ascii: [[0x00, 0x7f]],
+  blank: [[0x09, 0x09], [0x20, 0x20]],
+  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+  digit: [[0x30, 0x39]],
+  graph: [[0x21, 0x7e]],
+  lower: [[0x61, 0x7a]],
+  print: [[0x20, 0x7e]],
+  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
+  space: [[0x09, 0x0d], [0x20, 0x20]],
+  upper: [[0x41, 0x5a]],
+  word: [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]],
+  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+};
+
+/** A POSIX class (or its complement, `[:^name:]`) as the ranges of a JavaScript class, in `\uXXXX` escapes. */
+function posixRanges(ranges: readonly (readonly [number, number])[], negated: boolean): string {
+  const hex = (n: number): string => `\\u${n.toString(16).padStart(4, '0')}`;
+  let list = ranges;
+  if (negated) {
+    const out: [number, number][] = [];
+    let next = 0;
+    for (const [lo, hi] of ranges) {
+      if (lo > next) out.push([next, lo - 1]);
+      next = hi + 1;
+    }
+    if (next <= 0xffff) out.push([next, 0xffff]);
+    list = out;
+  }
+  return list.map(([lo, hi]) => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`)).join('');
+}
+
+/**
+ * The expression patternmatcher writes (Go's syntax) as a JavaScript one: the same but for a POSIX class inside a bracket
+ * expression (`[[:alpha:]]`, `[[:^digit:]_]`), which Go's regexp reads as the ASCII class and JavaScript as the characters
+ * `[`, `:`, `a`… then a `]`. As Go's parser (regexp/syntax parse.go, parseClass and parseNamedClass): where a class item
+ * starts with `[:`, the name runs to the next `:]`; a name that is not a class is an error (ErrInvalidCharRange), as is a
+ * class that is not closed (ErrMissingBracket): null, the pattern is not read (patternmatcher fails on it). Elsewhere `[` in
+ * a class is itself in both syntaxes; an escape is one character after `\` (goRegexpEscape kept no other); a `-` or `]`
+ * read as a character (Go reads `]` so first in a class, `-` outside a range) is written escaped, as JavaScript may read
+ * either otherwise.
+ */
+function goClassesToJs(re: string): string | null {
+  if (!re.includes('[')) return re;
+  let out = '';
+  for (let k = 0; k < re.length; ) {
+    const c = re[k];
+    if (c === '\\') {
+      out += re.slice(k, k + 2);
+      k += 2;
+    } else if (c !== '[') {
+      out += c;
+      k++;
+    } else {
+      out += '[';
+      k++;
+      if (re[k] === '^') {
+        out += '^';
+        k++;
+      }
+      // A class item: a POSIX class, or a character (escaped or not) and, with `-` and another after it, a range.
+      const classChar = (): boolean => {
+        if (k >= re.length) return false;
+        const len = re[k] === '\\' ? 2 : 1;
+        out += re[k] === '-' || re[k] === ']' ? `\\${re[k]}` : re.slice(k, k + len);
+        k += len;
+        return true;
+      };
+      for (let first = true; first || re[k] !== ']'; first = false) {
+        if (k >= re.length) return null;
+        if (re[k] === '[' && re[k + 1] === ':' && k + 2 < re.length) {
+          const end = re.indexOf(':]', k + 2);
+          if (end !== -1) {
+            const name = re.slice(k + 2, end);
+            const negated = name.startsWith('^');
+            const key = negated ? name.slice(1) : name;
+            if (!Object.hasOwn(POSIX_CLASSES, key)) return null;
+            out += posixRanges(POSIX_CLASSES[key], negated);
+            k = end + 2;
+            continue;
+          }
+        }
+        if (!classChar()) return null;
+        if (re[k] === '-' && k + 1 < re.length && re[k + 1] !== ']') {
+          out += '-';
+          k++;
+          if (!classChar()) return null;
+        }
+      }
+      out += ']';
+      k++;
+    }
+  }
+  return out;
 }
 
 /**

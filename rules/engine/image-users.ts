@@ -387,16 +387,52 @@ export function ownUserNot1000(ref: ImageRef): string | undefined {
 }
 
 /**
- * The default command (CMD) of images whose step-down entrypoint an `entrypoint:` without `command:` leaves with no arguments, as
- * their official Dockerfiles write it in every tag: docker-library/postgres (`CMD ["postgres"]`) and docker-library/mysql
- * (`CMD ["mysqld"]`, 5.6 to 9.x). Only the official images themselves: an image built on them may set its own (review53b, finding 5).
+ * Whether a tag names at least version `min`: a major-only tag (`3`, `3-management`) carries the newest release of that major, so
+ * its major decides; no tag, `latest` or a non-version tag count as current (atLeast); a digest without a tag does not (any build).
  */
-const DEFAULT_COMMANDS: Record<string, readonly string[]> = { '/postgres': ['postgres'], '/mysql': ['mysqld'] };
+function taggedAtLeast(r: ImageRef, min: [number, number]): boolean {
+  if (r.tag === null) return !r.digest;
+  const major = /^v?(\d+)(?:-|$)/.exec(r.tag);
+  return major ? Number(major[1]) >= min[0] : atLeast(r.tag, min);
+}
 
-/** The default command of an image whose entrypoint steps down, when it is known for every tag (DEFAULT_COMMANDS), or undefined. */
+/**
+ * The default command (CMD) of images whose step-down entrypoint an `entrypoint:` without `command:` leaves with no arguments, as
+ * their official Dockerfiles write it, for the tags where it is known: docker-library/postgres (`CMD ["postgres"]`) and
+ * docker-library/mysql (`CMD ["mysqld"]`, 5.6 to 9.x) in every tag; docker-library/redis `CMD ["redis-server"]` (the published
+ * images' "Default Command" in docker-library/repo-info repos/redis/remote, 4.0 in 2017 to 8.x); valkey-io/valkey-container
+ * Dockerfile.template `CMD ["valkey-server"]` (every tag, 7.2 on); docker-library/mongo `CMD ["mongod"]` (2.2/Dockerfile to
+ * Dockerfile-linux.template; the Windows tags run `mongod --bind_ip_all`: none); docker-library/rabbitmq `CMD ["rabbitmq-server"]`
+ * (3.6/debian/Dockerfile to Dockerfile-ubuntu.template and Dockerfile-alpine.template, 3.6 on); MariaDB/mariadb-docker
+ * `CMD ["mysqld"]` from 10.0 to 10.5 (10.0/Dockerfile to 10.5/Dockerfile; 5.5 not read), and `CMD ["mariadbd"]` from 10.6 (update.sh: `sed -i -e
+ * '/^CMD/s/mysqld/mariadbd/'` for every version but 10.4 and 10.5), but only in the 11+ tags and the 10 and 10.6–10.11 major or
+ * major.minor tags, which carry the last build: a 10.6.x patch tag built before that change may say `mysqld` (not known: none); the `-ubi`
+ * tags are built from another Dockerfile (not read: none). Only the official images themselves (an image built on them may set
+ * its own), never a Windows tag or a digest without a tag (any build; review53b, finding 5; entry3, item 1).
+ */
+const DEFAULT_COMMANDS: Record<string, (r: ImageRef) => readonly string[] | undefined> = {
+  '/postgres': () => ['postgres'],
+  '/mysql': () => ['mysqld'],
+  '/redis': (r) => (taggedAtLeast(r, [4, 0]) ? ['redis-server'] : undefined),
+  '/valkey/valkey': (r) => (r.tag !== null || !r.digest ? ['valkey-server'] : undefined),
+  '/mongo': (r) => (r.tag !== null || !r.digest ? ['mongod'] : undefined),
+  '/rabbitmq': (r) => (taggedAtLeast(r, [3, 6]) ? ['rabbitmq-server'] : undefined),
+  '/mariadb': (r) => {
+    if (/ubi/.test(r.tag ?? '') || (r.tag === null && r.digest)) return undefined;
+    const v = versionOf(r.tag);
+    // A major-only tag (`10`, `10-jammy`) carries the newest release of that major (10.11).
+    if (v === null || v[0] >= 11 || /^10(?:-|$)/.test(r.tag ?? '')) return ['mariadbd'];
+    // The 5.5 Dockerfiles were not read: none.
+    if (v[0] < 10) return undefined;
+    if (v[1] < 6) return ['mysqld'];
+    return /^10\.\d+(?:-[a-z]+)?$/.test(r.tag ?? '') && v[1] <= 11 ? ['mariadbd'] : undefined;
+  },
+};
+
+/** The default command of an image whose entrypoint steps down, when it is known for its tag (DEFAULT_COMMANDS), or undefined. */
 export function imageDefaultCommand(ref: ImageRef): readonly string[] | undefined {
   const key = imageKey(ref);
-  return Object.hasOwn(DEFAULT_COMMANDS, key) ? DEFAULT_COMMANDS[key] : undefined;
+  return Object.hasOwn(DEFAULT_COMMANDS, key) && !isWindowsImage(ref) ? DEFAULT_COMMANDS[key](ref) : undefined;
 }
 
 /** How an image's entrypoint steps down from root to the service's own user, or undefined. */
