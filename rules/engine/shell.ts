@@ -323,6 +323,29 @@ function skipHereDocBodies(src: MappedText, i: number, pending: readonly Pending
   return i;
 }
 
+/**
+ * The text a `<<-` here-document gives its reader: the leading tabs of every line removed (POSIX XCU 2.7.4; BuildKit's
+ * ChompHeredocContent for a Dockerfile `<<-` heredoc), each kept character still mapped to its document offset.
+ */
+export function withoutLeadingTabs(src: MappedText): MappedText {
+  const { text, offsets } = src;
+  const n = text.length;
+  const parts: string[] = [];
+  const table = offsetTable(n + 1);
+  let m = 0;
+  let i = 0;
+  while (i < n) {
+    while (i < n && text.charCodeAt(i) === TAB) i++;
+    const nl = text.indexOf('\n', i);
+    const end = nl === -1 ? n : nl + 1;
+    parts.push(text.slice(i, end));
+    for (let k = i; k < end; k++) table[m++] = offsets[k];
+    i = end;
+  }
+  table[m] = offsets[n];
+  return { text: parts.join(''), offsets: table.subarray(0, m + 1) };
+}
+
 // The parser is split into small functions on purpose. V8 optimizes a function once it is warm and
 // compiles it again whenever input takes a path it had not seen. As one function, the parser was
 // compiled 5-6 times in one CLI run over the 853 Dockerfiles of the benchmark corpus, at 50-100 ms
