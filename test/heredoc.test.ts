@@ -60,6 +60,23 @@ describe('parseShell: here-document bodies are input, not commands (review53a F1
   });
 });
 
+describe('parseShell: `<<` in bash arithmetic is a shift, not a here-document (review54a F1)', () => {
+  it('reads the lines after `(( x = 1 << 2 ))`, `(( x <<= 1 ))`, `for (( …1<<n… ))` and `$(( 1 << 2 ))` as commands', () => {
+    assert.deepEqual(programs('set -e\n(( jobs = 1 << 2 ))\ncurl -k x\n2\nchmod 777 /srv\n'), ['set', 'jobs', 'curl', '2', 'chmod']);
+    assert.deepEqual(programs('(( x <<= 1 ))\nrm x\n=\nrm y\n'), ['x', 'rm', '=', 'rm']);
+    assert.deepEqual(programs('for (( i = 0; i < 1<<n; i++ )); do echo; done\nn\nrm x\n'), ['', 'i', 'i', 'i++', 'echo', '', 'n', 'rm']);
+    assert.deepEqual(programs('if (( (x) << 2 )); then echo; fi\nrm x\n2\n'), ['', 'x', '', 'echo', '', 'rm', '2']);
+    assert.deepEqual(programs('echo $(( 1 << 2 ))\nrm x\n2\n'), ['echo', 'rm', '2']);
+    for (const c of read('(( x = 1 << 2 ))\nrm x\n2\n')) assert.equal(c.hereDocs, undefined);
+  });
+
+  it('a here-document after the arithmetic, or in a subshell `( (…) )`, is still one', () => {
+    assert.deepEqual(programs('(( x = 1 << 2 )); cat <<EOS\nexit 0\nEOS\nrm x\n'), ['x', 'cat', 'rm']);
+    assert.deepEqual(programs('( (cat <<EOS) )\nexit 0\nEOS\nrm x\n'), ['cat', 'rm']);
+    assert.deepEqual(programs('echo ok && (( n < 2 )) && cat <<EOS\nexit 0\nEOS\nrm x\n'), ['echo', 'n', 'cat', 'rm']);
+  });
+});
+
 // F1's Dockerfile: the first RUN is clean (its cleanup follows the here-documents); the second leaves the lists, and its
 // fix goes after the last delimiter line. The texts written into the files must come out of every fix as they were.
 const DOCKERFILE = [

@@ -4,7 +4,7 @@ import { MAX_EXPANDED_LENGTH } from './expansion';
 import { freezeInstruction, parseDockerfile } from './dockerfile-memo';
 import { buildkitDirectives } from './directives';
 import { parseImageRef, type ImageRef } from './image';
-import { baseName, INVOCATION_SLOT, logicalText, offsetTable, parseShell, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
+import { baseName, INVOCATION_SLOT, logicalText, offsetTable, parseShell, withoutLeadingTabs, wordsWithoutRedirections, type MappedText, type SimpleCommand } from './shell';
 import { invocation, shellProgramSource } from './run-commands';
 import type { Range, RuleOptions, WorkspaceView } from './types';
 
@@ -393,12 +393,16 @@ export class DockerfileContext {
       const e = h.getDelimiterRange() ? this.offsetAt(content.end) : this.heredocBodyEnd(h, content);
       const offsets = offsetTable(e - s + 1);
       for (let k = 0; k <= e - s; k++) offsets[k] = s + k;
-      const source: MappedText = { text: this.text.slice(s, e), offsets };
+      const written: MappedText = { text: this.text.slice(s, e), offsets };
       // The program fed the body, by the command that holds its marker (review 20, probes 08-09); with
       // no marker found, the first program the line names, as before.
       const found = runners[k];
       const runner = found?.runner ?? (named.length === 0 ? '' : baseName(named[0].value));
       const bodyIsShell = runner === '' || (SHELL_NAMES.has(runner) && found?.readsProgram !== false);
+      // `<<-`: the shell reads the body without its lines' leading tabs (BuildKit's dispatchRun chomps a `RUN <<-EOF` body
+      // before the shell runs it; for `RUN bash <<-EOF` the shell strips them), so a here-document inside it ends at a
+      // tab-indented delimiter line (review54a F2).
+      const source = bodyIsShell && /^\d*<<-/.test(this.text.slice(this.offsetAt(h.getStartRange().start), s)) ? withoutLeadingTabs(written) : written;
       scripts.push({ instruction: ins, isShell: bodyIsShell, source, commands: bodyIsShell ? parseShell(source) : [], json: false, heredoc: true, runner, ...(found ? { feeder: found.feeder, pipedInto: found.pipedInto } : {}) });
     });
     return scripts;

@@ -6,7 +6,7 @@
  */
 import { hereDocRunner, isHereDocShell, type RunInstruction, type RunScript } from './dockerfile';
 import { invocation, shellProgramSource } from './run-commands';
-import { baseName, offsetTable, parseShell, type MappedText, type SimpleCommand, type Word } from './shell';
+import { baseName, offsetTable, parseShell, withoutLeadingTabs, type MappedText, type SimpleCommand, type Word } from './shell';
 
 /** Shells whose `-c` argument is a script. */
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -93,20 +93,33 @@ function scriptInHereDoc(run: RunInstruction, outer: RunScript, index: number): 
   if (!doc) return undefined;
   const { runner, runnerCmd, readsProgram } = hereDocRunner(outer.commands, index);
   if (!isHereDocShell(runner) || !readsProgram) return undefined;
-  const { text, offsets } = doc.body;
-  if (text.trim() === '' || offsets[text.length] - offsets[0] !== text.length) return undefined;
+  const { text } = doc.body;
+  if (text.trim() === '' || !mapsOneToOne(doc.body)) return undefined;
   if (!doc.quoted && /[\\`]/.test(text)) return undefined;
   if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(text)) return undefined;
+  // `<<-`: the shell reads the lines without their leading tabs (POSIX XCU 2.7.4), so a here-document inside ends at a
+  // tab-indented delimiter line (review54a F2).
+  const source = doc.stripTabs ? withoutLeadingTabs(doc.body) : doc.body;
   return {
     instruction: run.instruction,
     isShell: true,
-    source: doc.body,
-    commands: parseShell(doc.body),
+    source,
+    commands: parseShell(source),
     json: false,
     heredoc: false,
     inString: true,
     host: { script: outer, index: outer.commands.indexOf(runnerCmd) },
   };
+}
+
+/**
+ * Whether each character of a here-document's body is the next character of the document, but where a line starts: the
+ * leading tabs a `RUN <<-EOF` body loses (withoutLeadingTabs) are no characters of the body.
+ */
+function mapsOneToOne(body: MappedText): boolean {
+  const { text, offsets } = body;
+  for (let k = 1; k <= text.length; k++) if (offsets[k] !== offsets[k - 1] + 1 && text.charCodeAt(k - 1) !== 0x0a) return false;
+  return true;
 }
 
 /**

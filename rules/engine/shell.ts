@@ -134,6 +134,9 @@ export function parseShell(src: MappedText): SimpleCommand[] {
   // delimiter is the next word (`<< EOS`).
   let hereDocs: PendingHereDoc[] | undefined;
   let delimiterNext: PendingHereDoc | undefined;
+  // Inside bash's arithmetic command `(( … ))` (also `for (( … ))`, `if (( … ))`): the parentheses open since its `((`.
+  // A `<<` there is a shift (`(( x = 1 << 2 ))`, `(( x <<= 1 ))`), not a here-document (bash manual, Shell Arithmetic).
+  let arithmetic = 0;
 
   const finish = (next: Separator) => {
     if (words.length > 0) {
@@ -230,6 +233,8 @@ export function parseShell(src: MappedText): SimpleCommand[] {
       continue;
     }
     if (c === '(' || c === ')') {
+      if (arithmetic > 0) arithmetic += c === '(' ? 1 : -1;
+      else if (c === '(' && text[i + 1] === '(' && words.every((w) => KEYWORDS.has(w.raw))) arithmetic = 1;
       finish(c);
       i++;
       continue;
@@ -247,7 +252,7 @@ export function parseShell(src: MappedText): SimpleCommand[] {
       delimiterNext.delimiter = word.value;
       delimiterNext.quoted = /['"\\]/.test(raw);
       delimiterNext = undefined;
-    } else if (raw.charCodeAt(0) === LESS || (raw.charCodeAt(0) >= 0x30 && raw.charCodeAt(0) <= 0x39)) {
+    } else if (arithmetic === 0 && (raw.charCodeAt(0) === LESS || (raw.charCodeAt(0) >= 0x30 && raw.charCodeAt(0) <= 0x39))) {
       const op = HERE_DOC_OPERATOR.exec(raw);
       if (op) {
         const pending: PendingHereDoc = { words, delimiter: word.value.slice(op[0].length), quoted: /['"\\]/.test(raw), stripTabs: op[2] === '-', fd: op[1] === '' ? 0 : Number(op[1]) };
@@ -316,6 +321,29 @@ function skipHereDocBodies(src: MappedText, i: number, pending: readonly Pending
     (cmd.hereDocs ??= []).push({ delimiter: p.delimiter, quoted: p.quoted, stripTabs: p.stripTabs, fd: p.fd, body: { text: text.slice(start, bodyEnd), offsets: table }, terminated, bodyEnd: offsets[i] });
   }
   return i;
+}
+
+/**
+ * The text a `<<-` here-document gives its reader: the leading tabs of every line removed (POSIX XCU 2.7.4; BuildKit's
+ * ChompHeredocContent for a Dockerfile `<<-` heredoc), each kept character still mapped to its document offset.
+ */
+export function withoutLeadingTabs(src: MappedText): MappedText {
+  const { text, offsets } = src;
+  const n = text.length;
+  const parts: string[] = [];
+  const table = offsetTable(n + 1);
+  let m = 0;
+  let i = 0;
+  while (i < n) {
+    while (i < n && text.charCodeAt(i) === TAB) i++;
+    const nl = text.indexOf('\n', i);
+    const end = nl === -1 ? n : nl + 1;
+    parts.push(text.slice(i, end));
+    for (let k = i; k < end; k++) table[m++] = offsets[k];
+    i = end;
+  }
+  table[m] = offsets[n];
+  return { text: parts.join(''), offsets: table.subarray(0, m + 1) };
 }
 
 // The parser is split into small functions on purpose. V8 optimizes a function once it is warm and
