@@ -295,3 +295,6 @@ export function dockerignoreFor(ws: WorkspaceView, dockerfilePath: string, conte
   const p = path.join(contextDir, '.dockerignore');
   return { path: p, text: ws.readText(p) };
 }
+
+/** How many entries of a build context a walk or a folder's listing looks at, at most; past that what it holds is not known (DR003, entrypoint-step-down.ts). */
+export const MAX_CONTEXT_ENTRIES = 5000;

@@ -13,7 +13,7 @@ import { invocation, shellProgramSource } from './run-commands';
 import { builtinWords } from './function-calls';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName, type SimpleCommand } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
-import { dockerignoreFor, globRegExp, isExcluded, mayReincludeBelow, parseDockerignore, type DockerignorePattern } from './dockerignore';
+import { dockerignoreFor, globRegExp, isExcluded, matchEntry, MAX_CONTEXT_ENTRIES, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from './dockerignore';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -326,20 +326,24 @@ function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[],
   const name = path.posix.basename(written);
   const at = bare ? `/usr/local/bin/${written}` : path.posix.normalize(written);
   const folders = bare ? pathFolders(chain) : null;
+  // The paths asked of a folder's or glob's entries (writesAt): all of them when a folder of the PATH cannot be placed.
+  const paths = !bare ? [at] : folders!.unknownLine !== undefined ? undefined : [...[...PATH_DIRS].map((d) => `${d}/${name}`), ...folders!.dirs.map((d) => path.posix.join(d.dir, name))];
   for (const step of writes.steps) {
     const change = { script: written, keyword: step.ins.getKeyword(), line: step.ins.getRange().start.line + 1 };
     if (step.kind === 'run') {
       if (runTouches(ctx, step.ins, at)) return change;
       continue;
     }
-    if (!bare) {
-      if (writeHits(step.write, at, name)) return change;
-      continue;
+    for (const write of writesAt(step.write, paths)) {
+      if (!bare) {
+        if (writeHits(write, at, name)) return change;
+        continue;
+      }
+      if (writeHits(write, undefined, name)) return change;
+      if (folders!.unknownLine !== undefined && (write.tree || path.posix.basename(write.target) === name)) return { ...change, pathLine: folders!.unknownLine };
+      const folder = folders!.dirs.find((d) => writeHits(write, path.posix.join(d.dir, name), name));
+      if (folder) return { ...change, pathLine: folder.line };
     }
-    if (writeHits(step.write, undefined, name)) return change;
-    if (folders!.unknownLine !== undefined && (step.write.tree || path.posix.basename(step.write.target) === name)) return { ...change, pathLine: folders!.unknownLine };
-    const folder = folders!.dirs.find((d) => writeHits(step.write, path.posix.join(d.dir, name), name));
-    if (folder) return { ...change, pathLine: folder.line };
   }
   return undefined;
 }
@@ -631,6 +635,13 @@ interface Write {
   tree: boolean;
   /** The file's path in the build context, or undefined when its content cannot be read (COPY --from, a heredoc, a URL, a variable or glob). */
   source: string | undefined;
+  /**
+   * A folder or glob source of the context: its entries, each a write at or under `target` (a tree there), looked at only when a
+   * path asked is there (writesAt): those that may land at `at` (all of them without it); undefined when not known, anything may
+   * land there. A folder COPY whose destination holds no path asked (`COPY data /docker-entrypoint-initdb.d`) is never listed
+   * (review54b, F1).
+   */
+  expand?: (at?: string) => Write[] | undefined;
 }
 
 /** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
@@ -679,32 +690,39 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         const rel = contextRelative(src);
         // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
         if (!url && !src.includes('$') && /[*?[]/.test(src)) {
-          const matched = globMatches(ctx, rel);
-          // Not known (no context to list, a glob in a folder's name, a pattern not read): it may write anything there.
-          if (matched === undefined) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
-          else {
+          // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
+          const expand = (): Write[] | undefined => {
+            const matched = globMatches(ctx, rel);
+            if (matched === undefined) return undefined;
             const intoDir = destIsDir || matched.length > 1;
-            for (const m of matched) {
-              // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
-              if (m.dir) steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
-              else steps.push({ kind: 'copy', write: { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }, ins });
-            }
-          }
+            // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
+            return matched.map((m) => (m.dir ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
+          };
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand: once(expand) }, ins });
           continue;
         }
         const unreadable = url || src.includes('$');
         // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
-        // (folderEntries, as a glob's folder does); one that cannot be listed may write anything there (review53b, finding 1).
-        const entries = unreadable ? null : folderEntries(ctx, rel);
-        if (entries === undefined || (entries === null && (rel === '' || rel.endsWith('/')))) {
+        // (folderEntries, as a glob's folder does), looked up only for a path asked there (review54b, F1); one that cannot be
+        // listed, or reached through a symbolic link, may write anything there (review53b, finding 1; review54b, F4 and F6).
+        const kind = unreadable ? null : folderKind(ctx, rel);
+        if (kind === undefined || (kind === null && (rel === '' || rel.endsWith('/')))) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
-        if (entries !== null) {
-          for (const m of entries) {
+        if (kind === 'folder') {
+          const toWrite = (m: { rel: string; dir: boolean }): Write => {
             const target = path.posix.join(destAbs, path.posix.basename(m.rel));
-            steps.push({ kind: 'copy', write: m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel }, ins });
-          }
+            return m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel };
+          };
+          const all = once(() => folderEntries(ctx, rel)?.map(toWrite));
+          const expand = (at?: string): Write[] | undefined => {
+            if (at === undefined) return all();
+            const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
+            const entry = folderEntry(ctx, rel, name);
+            return entry === undefined ? undefined : entry === null ? [] : [toWrite(entry)];
+          };
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
         // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
@@ -726,7 +744,8 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
  * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
  * nothing they may hold is missed), leaving out what the ignore file of that context excludes (contextIgnore; a folder it
  * excludes unless a `!` line may take something in it back). Undefined when not known: a context that cannot be known or
- * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read.
+ * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read, a folder reached
+ * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched.
  */
 function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
@@ -738,7 +757,7 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
   const found = new Map<string, boolean>();
   const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder, prefix, pattern, found);
+    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found);
     if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
@@ -746,51 +765,150 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
 
 /**
  * The entries of `folder` in the context folder `dir` that the context sends (globMatches, folderEntries), those whose name
- * `pattern` matches when given, added to `found` (context-relative path, `prefix` + name → whether it is a folder): false when
- * `folder` cannot be listed there, undefined when the context's ignore file cannot be read.
+ * `pattern` matches when given, added to `found` (context-relative path, `prefix` + name → whether it is a folder; an entry
+ * that is a symbolic link is taken as a folder: what it holds is not read): false when `folder` cannot be listed there,
+ * undefined when not known: the context's ignore file cannot be read, `folder` is reached through a symbolic link, or more
+ * than MAX_CONTEXT_ENTRIES entries are looked at. The folder of each entry is told by one listing of it; the ignore file is
+ * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1).
  */
 function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>): boolean | undefined {
+  if (throughLink(ctx, dir, folder)) return undefined;
   const at = path.join(dir, folder);
   const names = ctx.workspace.listDir?.(at);
   if (names === undefined) return false;
   // Only what the context sends: an entry the ignore file leaves out is not matched (review52, F3).
   const ignore = contextIgnore(ctx, dir);
   if (ignore === undefined) return undefined;
+  const parent = folderMatch(ignore, folder);
+  let seen = 0;
   for (const name of names) {
     if (pattern && !pattern.test(name)) continue;
+    if (++seen > MAX_CONTEXT_ENTRIES) return undefined;
     const m = prefix + name;
-    const isDir = ctx.workspace.listDir?.(path.join(at, name)) !== undefined;
+    const child = path.join(at, name);
+    const isDir = ctx.workspace.isSymbolicLink?.(child) === true || ctx.workspace.listDir?.(child) !== undefined;
     // A folder left out may still send what a `!` line takes back: its files may land in the destination.
-    if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+    if (matchEntry(ignore, m, parent).excluded && !(isDir && mayReincludeBelow(ignore, m))) continue;
     found.set(m, (found.get(m) ?? false) || isDir);
   }
   return true;
 }
 
+/** matchEntry's answer for a context folder (`a/b`: `a`, then `b` in it), passed to the entries of that folder; none for the root. */
+function folderMatch(ignore: readonly DockerignorePattern[], folder: string): EntryMatch | undefined {
+  let match: EntryMatch | undefined;
+  let rel = '';
+  for (const part of folder.split('/')) {
+    if (part === '' || part === '.') continue;
+    rel = rel === '' ? part : `${rel}/${part}`;
+    match = matchEntry(ignore, rel, match);
+  }
+  return match;
+}
+
+/** Whether `folder` of the context folder `dir`, or a folder on the way to it, is a symbolic link: Docker sends it as a link, whose target is not read here (review54b, F4). */
+function throughLink(ctx: DockerfileContext, dir: string, folder: string): boolean {
+  if (!ctx.workspace.isSymbolicLink) return false;
+  let at = dir;
+  for (const part of folder.split('/')) {
+    if (part === '' || part === '.') continue;
+    at = path.join(at, part);
+    if (ctx.workspace.isSymbolicLink(at)) return true;
+  }
+  return false;
+}
+
 /**
- * What a plain COPY or ADD source (no wildcard, no variable, no URL) holds when it is a folder of the build context: its entries,
- * each a context-relative path and whether it is a folder, which land in the destination (Dockerfile reference, COPY: "If <src> is
- * a directory, the entire contents of the directory are copied, including filesystem metadata. The directory itself isn't copied,
- * only its contents"), whether or not the source is written with a trailing slash (`COPY bin /usr/local/bin` as `COPY bin/ …`).
- * Listed as globMatches lists a glob's folder: in every folder the context may be, leaving out what that context's ignore file
- * excludes (an excluded folder kept when a `!` line may take something in it back). Null when it is a folder in none of them (a
- * file, or not there: read by its name); undefined when not known: no context to list, or an ignore file that cannot be read
- * (review53b, finding 1).
+ * Whether a plain COPY or ADD source (no wildcard, no variable, no URL) is a folder of the build context, whose entries land in
+ * the destination (Dockerfile reference, COPY: "If <src> is a directory, the entire contents of the directory are copied,
+ * including filesystem metadata. The directory itself isn't copied, only its contents"), whether or not it is written with a
+ * trailing slash (`COPY bin /usr/local/bin` as `COPY bin/ …`), in any folder the context may be: 'folder'; null when it is a
+ * folder in none of them (a file, or not there: read by its name); undefined when not known: no context to list, an ignore file
+ * that cannot be read where it is a folder, a path through a symbolic link (review54b, F4), or a path that is there but neither
+ * lists as a folder nor reads as a file (a folder that cannot be listed; review54b, F6) (review53b, finding 1).
  */
-function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | null | undefined {
-  if (!ctx.workspace.listDir) return undefined;
+function folderKind(ctx: DockerfileContext, rel: string): 'folder' | null | undefined {
+  const ws = ctx.workspace;
+  if (!ws.listDir) return undefined;
   const contexts = contextCandidates(ctx);
   if (contexts.unknown || contexts.dirs.length === 0) return undefined;
   const folder = rel.replace(/\/+$/, '');
-  const found = new Map<string, boolean>();
-  const prefix = folder === '' ? '' : `${folder}/`;
   let isFolder = false;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder, prefix, undefined, found);
-    if (listed === undefined) return undefined;
-    isFolder ||= listed;
+    if (throughLink(ctx, dir, folder)) return undefined;
+    const at = path.join(dir, folder);
+    if (ws.listDir(at) !== undefined) {
+      if (contextIgnore(ctx, dir) === undefined) return undefined;
+      isFolder = true;
+    } else if (ws.exists(at) && ws.readHead?.(at, 1) === undefined && ws.readText(at) === undefined) return undefined;
   }
-  return isFolder ? [...found].map(([m, dir]) => ({ rel: m, dir })) : null;
+  return isFolder ? 'folder' : null;
+}
+
+/**
+ * The entry `name` of a plain folder source `rel` that the context sends (folderKind: a folder), looked up without listing what
+ * else it holds: in every folder the context may be that has it, as sentEntries reads an entry. Null when none sends it;
+ * undefined when not known (an ignore file that cannot be read; a symbolic link is a folder whose content is not read).
+ */
+function folderEntry(ctx: DockerfileContext, rel: string, name: string): { rel: string; dir: boolean } | null | undefined {
+  const ws = ctx.workspace;
+  const folder = rel.replace(/\/+$/, '');
+  const m = folder === '' ? name : `${folder}/${name}`;
+  let found: boolean | undefined;
+  for (const dir of contextCandidates(ctx).dirs) {
+    const at = path.join(dir, folder);
+    if (!ws.listDir?.(at)?.includes(name)) continue;
+    const ignore = contextIgnore(ctx, dir);
+    if (ignore === undefined) return undefined;
+    const child = path.join(at, name);
+    const isDir = ws.isSymbolicLink?.(child) === true || ws.listDir(child) !== undefined;
+    if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+    found = (found ?? false) || isDir;
+  }
+  return found === undefined ? null : { rel: m, dir: found };
+}
+
+/**
+ * All the entries of a plain folder source `rel` (folderKind: a folder) that the context sends, each a context-relative path and
+ * whether it is a folder, in every folder the context may be (sentEntries); undefined when not known.
+ */
+function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
+  const folder = rel.replace(/\/+$/, '');
+  const found = new Map<string, boolean>();
+  const prefix = folder === '' ? '' : `${folder}/`;
+  for (const dir of contextCandidates(ctx).dirs) if (sentEntries(ctx, dir, folder, prefix, undefined, found) === undefined) return undefined;
+  return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/** A function that computes once, when first called. */
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * The writes of a step that may land at one of `paths`, or at any path without them: a folder's or glob's entries
+ * (Write.expand), looked at only when its destination holds a path asked; the step's write itself otherwise, or when what they
+ * are is not known (it may write anything there) (review54b, F1).
+ */
+function writesAt(w: Write, paths: readonly string[] | undefined): Write[] {
+  if (!w.expand) return [w];
+  const asked = paths === undefined ? [undefined] : paths.filter((p) => writeHits(w, p, ''));
+  if (asked.length === 0) return [w];
+  const out: Write[] = [];
+  for (const p of asked) {
+    const sub = w.expand(p);
+    if (sub === undefined) return [{ target: w.target, tree: true, source: undefined }];
+    out.push(...sub);
+  }
+  return out;
 }
 
 /**
@@ -819,9 +937,10 @@ function scriptLocation(written: string, workdir: string | null): string | null 
  */
 function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string): { at: string; source: string } | undefined {
   let found: { at: string; source: string | undefined } | undefined;
+  const paths = wanted === undefined ? [...PATH_DIRS].map((d) => `${d}/${name}`) : [wanted];
   for (const step of writes.steps) {
     if (step.kind === 'copy') {
-      if (writeHits(step.write, wanted, name)) found = { at: step.write.tree ? (wanted ?? name) : step.write.target, source: step.write.tree ? undefined : step.write.source };
+      for (const w of writesAt(step.write, paths)) if (writeHits(w, wanted, name)) found = { at: w.tree ? (wanted ?? name) : w.target, source: w.tree ? undefined : w.source };
     } else if (found?.source !== undefined && runTouches(ctx, step.ins, found.at)) found = { at: found.at, source: undefined };
   }
   return found?.source === undefined ? undefined : { at: found.at, source: found.source };
