@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import type { WorkspaceView } from '../rules/engine/types';
+import { isExcluded, parseDockerignore } from '../rules/engine/dockerignore';
 
 function findingsOf(code: string, files: Map<string, string>, target: string) {
   const analysis = analyze(allRules, target.endsWith('Dockerfile') ? 'dockerfile' : 'compose', target, files.get(target)!, viewOf(files), DEFAULT_CONFIG);
@@ -103,5 +104,28 @@ describe('DF010: a folder COPY over a step-down image (F1, F4, F6)', () => {
     assert.ok(df010(files, diskLike(files).view)[0].includes(KEPT));
     const messages = df010(files, diskLike(files, { links: ['/w/bin'] }).view);
     assert.ok(messages[0].includes(MAY_WRITE), messages[0]);
+  });
+});
+
+describe('.dockerignore: consecutive **/ (F7)', () => {
+  it('compiles them as one, with the same matches', () => {
+    const [p] = parseDockerignore('**/**/**/**/**/**/**/**/x.pem\n');
+    assert.ok(p.re && !p.re.source.includes('(?:.*\\/)?(?:.*\\/)?') && !p.re.source.includes('(?:.*/)?(?:.*/)?'), p.re?.source);
+    const deep = `${'a/'.repeat(40)}file.txt`;
+    assert.deepEqual(['x.pem', 'a/x.pem', 'a/b/c/x.pem', 'x.pemz', deep].map((f) => isExcluded([p], f)), [true, true, true, false, false]);
+  });
+});
+
+describe('DF010: ADD of a local tar archive over a step-down image (F3)', () => {
+  it('takes an archive, by its name or its first bytes, as writing anything in the destination', () => {
+    for (const [src, head] of [['overlay.tar.gz', undefined], ['rootfs', Uint8Array.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0])]] as const) {
+      const files = new Map([['/w/Dockerfile', `FROM redis:7\nADD ${src} /\nCMD ["redis-server"]\n`], [`/w/${src}`, 'x']]);
+      const view: WorkspaceView = { ...viewOf(files), readHead: (p) => (p === `/w/${src}` ? head : undefined) };
+      const messages = df010(files, view);
+      assert.ok(messages[0].includes("may write over the base image's entrypoint script"), `${src}: ${messages[0]}`);
+    }
+    // A file that is no archive: read by its name, the step-down kept.
+    const files = new Map([['/w/Dockerfile', 'FROM redis:7\nADD notes.txt /\nCMD ["redis-server"]\n'], ['/w/notes.txt', 'x']]);
+    assert.ok(df010(files, { ...viewOf(files), readHead: () => new TextEncoder().encode('x') })[0].includes(KEPT));
   });
 });

@@ -90,7 +90,9 @@ function compileIgnore(pattern: string): { kind: IgnoreMatchKind; re: RegExp } |
       k++;
       if (chars[k] === '/') k++;
       if (k < chars.length) {
-        re += '(?:.*/)?';
+        // Consecutive `**/` mean one (any folders, or none): written once, as JavaScript's engine backtracks over each copy
+        // where Go's RE2 does not (`**/**/**/**/**/**/**/**/x.pem` took 30 s over a deep path; review54b, F7).
+        if (!re.endsWith('(?:.*/)?')) re += '(?:.*/)?';
         kind = 'regexp';
       } else if (kind === 'exact') kind = 'prefix';
       else {

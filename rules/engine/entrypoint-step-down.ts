@@ -14,6 +14,7 @@ import { builtinWords } from './function-calls';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName, type SimpleCommand } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import { dockerignoreFor, globRegExp, isExcluded, matchEntry, MAX_CONTEXT_ENTRIES, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from './dockerignore';
+import { isArchiveHead } from './archive-head';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -725,6 +726,12 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
+        // ADD unpacks a local tar archive into the destination (Dockerfile reference, ADD, "Adding local tar archives"): its
+        // members may write anything there (`ADD rootfs.tar.gz /`; review54b, F3).
+        if (kw === 'ADD' && !unreadable && localArchive(ctx, rel)) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
         // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
         // write anything in the destination, as a glob that cannot be matched does.
         const name = path.posix.basename(rel);
@@ -878,6 +885,20 @@ function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir:
   const prefix = folder === '' ? '' : `${folder}/`;
   for (const dir of contextCandidates(ctx).dirs) if (sentEntries(ctx, dir, folder, prefix, undefined, found) === undefined) return undefined;
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * Whether an ADD source of the context may be a tar archive ADD unpacks: named as one (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`,
+ * `.tbz2`, `.tar.xz`, `.txz`, `.tar.zst`), or a file whose first bytes are an archive's (isArchiveHead, DF015's reading) in a
+ * folder the context may be (review54b, F3).
+ */
+function localArchive(ctx: DockerfileContext, rel: string): boolean {
+  if (/\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst|zstd))$/i.test(rel)) return true;
+  const contexts = contextCandidates(ctx);
+  return !contexts.unknown && contexts.dirs.some((dir) => {
+    const head = ctx.workspace.readHead?.(path.join(dir, rel), 264);
+    return head !== undefined && isArchiveHead(head);
+  });
 }
 
 /** A function that computes once, when first called. */
