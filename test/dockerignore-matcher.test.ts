@@ -214,8 +214,9 @@ describe('.dockerignore patterns match as moby/patternmatcher matches them', () 
     for (const [pattern, kind, expression] of COMPILE) {
       const p = one(pattern);
       assert.equal(p.kind, kind, pattern);
-      // The same expression, with JavaScript's non-capturing group and its `\/` for a `/`.
-      if (expression !== undefined) assert.equal(p.re?.source.replace(/\\\//g, '/'), expression.replace(/\(\.\*\/\)\?/g, '(?:.*/)?'), pattern);
+      // The same expression, with JavaScript's non-capturing group and its `\/` for a `/`; consecutive `(.*/)?` written once
+      // (the same matches, without the backtracking: review54b, F7).
+      if (expression !== undefined) assert.equal(p.re?.source.replace(/\\\//g, '/'), expression.replace(/(?:\(\.\*\/\)\?)+/g, '(?:.*/)?'), pattern);
     }
   });
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { argWords, copySourceOnlyStages, flagNamed, flagsOf, unquote } from '../engine/df-instructions';
 import type { DockerfileContext, Stage } from '../engine/dockerfile';
-import { dockerignoreFor, isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../engine/dockerignore';
+import { dockerignoreFor, isExcluded, matchEntry, MAX_CONTEXT_ENTRIES, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { credentialFileFormat, credentialIn } from '../engine/credential-files';
 import { fileKindOf } from '../engine/file-names';
@@ -413,8 +413,6 @@ function sharedContextRisk(ctx: DockerfileContext, d: Data, oldText: string | un
   return undefined;
 }
 
-/** How many entries of the build context the fix looks at, at most; past that it cannot tell, and is not safe. */
-const MAX_CONTEXT_ENTRIES = 5000;
 
 /**
  * The first file of the build context that the added lines would take out of it (excluded by the new

@@ -91,7 +91,9 @@ function compileIgnore(pattern: string): { kind: IgnoreMatchKind; re: RegExp } |
       k++;
       if (chars[k] === '/') k++;
       if (k < chars.length) {
-        re += '(?:.*/)?';
+        // Consecutive `**/` mean one (any folders, or none): written once, as JavaScript's engine backtracks over each copy
+        // where Go's RE2 does not (`**/**/**/**/**/**/**/**/x.pem` took 30 s over a deep path; review54b, F7).
+        if (!re.endsWith('(?:.*/)?')) re += '(?:.*/)?';
         kind = 'regexp';
       } else if (kind === 'exact') kind = 'prefix';
       else {
@@ -402,3 +404,6 @@ export function dockerignoreFor(ws: WorkspaceView, dockerfilePath: string, conte
   const p = path.join(contextDir, '.dockerignore');
   return { path: p, text: ws.readText(p) };
 }
+
+/** How many entries of a build context a walk or a folder's listing looks at, at most; past that what it holds is not known (DR003, entrypoint-step-down.ts). */
+export const MAX_CONTEXT_ENTRIES = 5000;

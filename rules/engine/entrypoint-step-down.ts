@@ -13,7 +13,8 @@ import { invocation, shellProgramSource } from './run-commands';
 import { builtinWords } from './function-calls';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName, type SimpleCommand } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
-import { dockerignoreFor, globRegExp, isExcluded, mayReincludeBelow, parseDockerignore, type DockerignorePattern } from './dockerignore';
+import { dockerignoreFor, globRegExp, isExcluded, matchEntry, MAX_CONTEXT_ENTRIES, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from './dockerignore';
+import { isArchiveHead } from './archive-head';
 import * as path from 'node:path';
 
 /** Tools official images use to start as root, prepare volumes, then run the server as its own user. */
@@ -326,13 +327,15 @@ function imageEntrypointChanged(ctx: DockerfileContext, chain: readonly Stage[],
   const name = path.posix.basename(written);
   const at = bare ? `/usr/local/bin/${written}` : path.posix.normalize(written);
   const folders = bare ? pathFolders(chain) : null;
+  // The paths asked of a folder's or glob's entries (writesAt): all of them when a folder of the PATH cannot be placed.
+  const paths = !bare ? [at] : folders!.unknownLine !== undefined ? undefined : [...[...PATH_DIRS].map((d) => `${d}/${name}`), ...folders!.dirs.map((d) => path.posix.join(d.dir, name))];
   for (const step of writes.steps) {
     const change = { script: written, keyword: step.ins.getKeyword(), line: step.ins.getRange().start.line + 1 };
     if (step.kind === 'run') {
       if (runTouches(ctx, step.ins, at)) return change;
       continue;
     }
-    for (const write of step.kind === 'copy' ? [step.write] : step.list()) {
+    for (const write of writesAt(step.write, paths)) {
       if (!bare) {
         if (writeHits(write, at, name)) return change;
         continue;
@@ -633,23 +636,18 @@ interface Write {
   tree: boolean;
   /** The file's path in the build context, or undefined when its content cannot be read (COPY --from, a heredoc, a URL, a variable or glob). */
   source: string | undefined;
-}
-
-/**
- * The writes of a COPY or ADD source (sourceWrites), listed on first use: a folder or glob source is listed in the build
- * context (folderEntries, globMatches), and most readings ask only about paths outside its destination (lastContextCopy).
- */
-interface SourceStep {
-  kind: 'source';
-  ins: Instruction;
-  /** The source's destination in the image: every write it makes is at or under it. */
-  dest: string;
-  list: () => readonly Write[];
+  /**
+   * A folder or glob source of the context: its entries, each a write at or under `target` (a tree there), looked at only when a
+   * path asked is there (writesAt): those that may land at `at` (all of them without it); undefined when not known, anything may
+   * land there. A folder COPY whose destination holds no path asked (`COPY data /docker-entrypoint-initdb.d`) is never listed
+   * (review54b, F1).
+   */
+  expand?: (at?: string) => Write[] | undefined;
 }
 
 /** The writes of the chain's COPY/ADD instructions and RUNs, in build order, and the last WORKDIR (null when not known). */
 interface ImageWrites {
-  steps: ({ kind: 'copy'; write: Write; ins: Instruction } | SourceStep | { kind: 'run'; ins: Instruction })[];
+  steps: ({ kind: 'copy'; write: Write; ins: Instruction } | { kind: 'run'; ins: Instruction })[];
   workdir: string | null;
 }
 
@@ -689,55 +687,60 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
       for (const src of sources) {
-        let listed: readonly Write[] | undefined;
-        steps.push({ kind: 'source', ins, dest: destAbs, list: () => (listed ??= sourceWrites(ctx, src, destAbs, destIsDir)) });
+        const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
+        const rel = contextRelative(src);
+        // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
+        if (!url && !src.includes('$') && /[*?[]/.test(src)) {
+          // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
+          const expand = (): Write[] | undefined => {
+            const matched = globMatches(ctx, rel);
+            if (matched === undefined) return undefined;
+            const intoDir = destIsDir || matched.length > 1;
+            // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
+            return matched.map((m) => (m.dir ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
+          };
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand: once(expand) }, ins });
+          continue;
+        }
+        const unreadable = url || src.includes('$');
+        // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
+        // (folderEntries, as a glob's folder does), looked up only for a path asked there (review54b, F1); one that cannot be
+        // listed, or reached through a symbolic link, may write anything there (review53b, finding 1; review54b, F4 and F6).
+        const kind = unreadable ? null : folderKind(ctx, rel);
+        if (kind === undefined || (kind === null && (rel === '' || rel.endsWith('/')))) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
+        if (kind === 'folder') {
+          const toWrite = (m: { rel: string; dir: boolean }): Write => {
+            const target = path.posix.join(destAbs, path.posix.basename(m.rel));
+            return m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel };
+          };
+          const all = once(() => folderEntries(ctx, rel)?.map(toWrite));
+          const expand = (at?: string): Write[] | undefined => {
+            if (at === undefined) return all();
+            const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
+            const entry = folderEntry(ctx, rel, name);
+            return entry === undefined ? undefined : entry === null ? [] : [toWrite(entry)];
+          };
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
+          continue;
+        }
+        // ADD unpacks a local tar archive into the destination (Dockerfile reference, ADD, "Adding local tar archives"): its
+        // members may write anything there (`ADD rootfs.tar.gz /`; review54b, F3).
+        if (kw === 'ADD' && !unreadable && localArchive(ctx, rel)) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
+        // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
+        // write anything in the destination, as a glob that cannot be matched does.
+        const name = path.posix.basename(rel);
+        const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
+        steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
       }
     }
   }
   return { steps, workdir };
-}
-
-/** The writes of one source of a COPY or ADD to `destAbs`, each at or under it (SourceStep), in the order the build makes them. */
-function sourceWrites(ctx: DockerfileContext, src: string, destAbs: string, destIsDir: boolean): Write[] {
-  const writes: Write[] = [];
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
-  const rel = contextRelative(src);
-  // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
-  if (!url && !src.includes('$') && /[*?[]/.test(src)) {
-    const matched = globMatches(ctx, rel);
-    // Not known (no context to list, a glob in a folder's name, a pattern not read): it may write anything there.
-    if (matched === undefined) writes.push({ target: destAbs, tree: true, source: undefined });
-    else {
-      const intoDir = destIsDir || matched.length > 1;
-      for (const m of matched) {
-        // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
-        if (m.dir) writes.push({ target: destAbs, tree: true, source: undefined });
-        else writes.push({ target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel });
-      }
-    }
-    return writes;
-  }
-  const unreadable = url || src.includes('$');
-  // A folder of the context (`.`, `docker/`, or `bin` when the context's bin is one) lands its files in the destination
-  // (folderEntries, as a glob's folder does); one that cannot be listed may write anything there (review53b, finding 1).
-  const entries = unreadable ? null : folderEntries(ctx, rel);
-  if (entries === undefined || (entries === null && (rel === '' || rel.endsWith('/')))) {
-    writes.push({ target: destAbs, tree: true, source: undefined });
-    return writes;
-  }
-  if (entries !== null) {
-    for (const m of entries) {
-      const target = path.posix.join(destAbs, path.posix.basename(m.rel));
-      writes.push(m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel });
-    }
-    return writes;
-  }
-  // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
-  // write anything in the destination, as a glob that cannot be matched does.
-  const name = path.posix.basename(rel);
-  const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
-  writes.push({ target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel });
-  return writes;
 }
 
 /**
@@ -748,7 +751,8 @@ function sourceWrites(ctx: DockerfileContext, src: string, destAbs: string, dest
  * (contextCandidates: those of the compose services that build the Dockerfile, else the guesses, all of them taken, so that
  * nothing they may hold is missed), leaving out what the ignore file of that context excludes (contextIgnore; a folder it
  * excludes unless a `!` line may take something in it back). Undefined when not known: a context that cannot be known or
- * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read.
+ * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read, a folder reached
+ * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched.
  */
 function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
@@ -760,7 +764,7 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
   const found = new Map<string, boolean>();
   const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder, prefix, pattern, found);
+    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found);
     if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
@@ -768,51 +772,164 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
 
 /**
  * The entries of `folder` in the context folder `dir` that the context sends (globMatches, folderEntries), those whose name
- * `pattern` matches when given, added to `found` (context-relative path, `prefix` + name → whether it is a folder): false when
- * `folder` cannot be listed there, undefined when the context's ignore file cannot be read.
+ * `pattern` matches when given, added to `found` (context-relative path, `prefix` + name → whether it is a folder; an entry
+ * that is a symbolic link is taken as a folder: what it holds is not read): false when `folder` cannot be listed there,
+ * undefined when not known: the context's ignore file cannot be read, `folder` is reached through a symbolic link, or more
+ * than MAX_CONTEXT_ENTRIES entries are looked at. The folder of each entry is told by one listing of it; the ignore file is
+ * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1).
  */
 function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>): boolean | undefined {
+  if (throughLink(ctx, dir, folder)) return undefined;
   const at = path.join(dir, folder);
   const names = ctx.workspace.listDir?.(at);
   if (names === undefined) return false;
   // Only what the context sends: an entry the ignore file leaves out is not matched (review52, F3).
   const ignore = contextIgnore(ctx, dir);
   if (ignore === undefined) return undefined;
+  const parent = folderMatch(ignore, folder);
+  let seen = 0;
   for (const name of names) {
     if (pattern && !pattern.test(name)) continue;
+    if (++seen > MAX_CONTEXT_ENTRIES) return undefined;
     const m = prefix + name;
-    const isDir = ctx.workspace.listDir?.(path.join(at, name)) !== undefined;
+    const child = path.join(at, name);
+    const isDir = ctx.workspace.isSymbolicLink?.(child) === true || ctx.workspace.listDir?.(child) !== undefined;
     // A folder left out may still send what a `!` line takes back: its files may land in the destination.
-    if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+    if (matchEntry(ignore, m, parent).excluded && !(isDir && mayReincludeBelow(ignore, m))) continue;
     found.set(m, (found.get(m) ?? false) || isDir);
   }
   return true;
 }
 
+/** matchEntry's answer for a context folder (`a/b`: `a`, then `b` in it), passed to the entries of that folder; none for the root. */
+function folderMatch(ignore: readonly DockerignorePattern[], folder: string): EntryMatch | undefined {
+  let match: EntryMatch | undefined;
+  let rel = '';
+  for (const part of folder.split('/')) {
+    if (part === '' || part === '.') continue;
+    rel = rel === '' ? part : `${rel}/${part}`;
+    match = matchEntry(ignore, rel, match);
+  }
+  return match;
+}
+
+/** Whether `folder` of the context folder `dir`, or a folder on the way to it, is a symbolic link: Docker sends it as a link, whose target is not read here (review54b, F4). */
+function throughLink(ctx: DockerfileContext, dir: string, folder: string): boolean {
+  if (!ctx.workspace.isSymbolicLink) return false;
+  let at = dir;
+  for (const part of folder.split('/')) {
+    if (part === '' || part === '.') continue;
+    at = path.join(at, part);
+    if (ctx.workspace.isSymbolicLink(at)) return true;
+  }
+  return false;
+}
+
 /**
- * What a plain COPY or ADD source (no wildcard, no variable, no URL) holds when it is a folder of the build context: its entries,
- * each a context-relative path and whether it is a folder, which land in the destination (Dockerfile reference, COPY: "If <src> is
- * a directory, the entire contents of the directory are copied, including filesystem metadata. The directory itself isn't copied,
- * only its contents"), whether or not the source is written with a trailing slash (`COPY bin /usr/local/bin` as `COPY bin/ …`).
- * Listed as globMatches lists a glob's folder: in every folder the context may be, leaving out what that context's ignore file
- * excludes (an excluded folder kept when a `!` line may take something in it back). Null when it is a folder in none of them (a
- * file, or not there: read by its name); undefined when not known: no context to list, or an ignore file that cannot be read
- * (review53b, finding 1).
+ * Whether a plain COPY or ADD source (no wildcard, no variable, no URL) is a folder of the build context, whose entries land in
+ * the destination (Dockerfile reference, COPY: "If <src> is a directory, the entire contents of the directory are copied,
+ * including filesystem metadata. The directory itself isn't copied, only its contents"), whether or not it is written with a
+ * trailing slash (`COPY bin /usr/local/bin` as `COPY bin/ …`), in any folder the context may be: 'folder'; null when it is a
+ * folder in none of them (a file, or not there: read by its name); undefined when not known: no context to list, an ignore file
+ * that cannot be read where it is a folder, a path through a symbolic link (review54b, F4), or a path that is there but neither
+ * lists as a folder nor reads as a file (a folder that cannot be listed; review54b, F6) (review53b, finding 1).
  */
-function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | null | undefined {
-  if (!ctx.workspace.listDir) return undefined;
+function folderKind(ctx: DockerfileContext, rel: string): 'folder' | null | undefined {
+  const ws = ctx.workspace;
+  if (!ws.listDir) return undefined;
   const contexts = contextCandidates(ctx);
   if (contexts.unknown || contexts.dirs.length === 0) return undefined;
   const folder = rel.replace(/\/+$/, '');
-  const found = new Map<string, boolean>();
-  const prefix = folder === '' ? '' : `${folder}/`;
   let isFolder = false;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder, prefix, undefined, found);
-    if (listed === undefined) return undefined;
-    isFolder ||= listed;
+    if (throughLink(ctx, dir, folder)) return undefined;
+    const at = path.join(dir, folder);
+    if (ws.listDir(at) !== undefined) {
+      if (contextIgnore(ctx, dir) === undefined) return undefined;
+      isFolder = true;
+    } else if (ws.exists(at) && ws.readHead?.(at, 1) === undefined && ws.readText(at) === undefined) return undefined;
   }
-  return isFolder ? [...found].map(([m, dir]) => ({ rel: m, dir })) : null;
+  return isFolder ? 'folder' : null;
+}
+
+/**
+ * The entry `name` of a plain folder source `rel` that the context sends (folderKind: a folder), looked up without listing what
+ * else it holds: in every folder the context may be that has it, as sentEntries reads an entry. Null when none sends it;
+ * undefined when not known (an ignore file that cannot be read; a symbolic link is a folder whose content is not read).
+ */
+function folderEntry(ctx: DockerfileContext, rel: string, name: string): { rel: string; dir: boolean } | null | undefined {
+  const ws = ctx.workspace;
+  const folder = rel.replace(/\/+$/, '');
+  const m = folder === '' ? name : `${folder}/${name}`;
+  let found: boolean | undefined;
+  for (const dir of contextCandidates(ctx).dirs) {
+    const at = path.join(dir, folder);
+    if (!ws.listDir?.(at)?.includes(name)) continue;
+    const ignore = contextIgnore(ctx, dir);
+    if (ignore === undefined) return undefined;
+    const child = path.join(at, name);
+    const isDir = ws.isSymbolicLink?.(child) === true || ws.listDir(child) !== undefined;
+    if (isExcluded(ignore, m) && !(isDir && mayReincludeBelow(ignore, m))) continue;
+    found = (found ?? false) || isDir;
+  }
+  return found === undefined ? null : { rel: m, dir: found };
+}
+
+/**
+ * All the entries of a plain folder source `rel` (folderKind: a folder) that the context sends, each a context-relative path and
+ * whether it is a folder, in every folder the context may be (sentEntries); undefined when not known.
+ */
+function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
+  const folder = rel.replace(/\/+$/, '');
+  const found = new Map<string, boolean>();
+  const prefix = folder === '' ? '' : `${folder}/`;
+  for (const dir of contextCandidates(ctx).dirs) if (sentEntries(ctx, dir, folder, prefix, undefined, found) === undefined) return undefined;
+  return [...found].map(([m, dir]) => ({ rel: m, dir }));
+}
+
+/**
+ * Whether an ADD source of the context may be a tar archive ADD unpacks: named as one (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`,
+ * `.tbz2`, `.tar.xz`, `.txz`, `.tar.zst`), or a file whose first bytes are an archive's (isArchiveHead, DF015's reading) in a
+ * folder the context may be (review54b, F3).
+ */
+function localArchive(ctx: DockerfileContext, rel: string): boolean {
+  if (/\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst|zstd))$/i.test(rel)) return true;
+  const contexts = contextCandidates(ctx);
+  return !contexts.unknown && contexts.dirs.some((dir) => {
+    const head = ctx.workspace.readHead?.(path.join(dir, rel), 264);
+    return head !== undefined && isArchiveHead(head);
+  });
+}
+
+/** A function that computes once, when first called. */
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * The writes of a step that may land at one of `paths`, or at any path without them: a folder's or glob's entries
+ * (Write.expand), looked at only when its destination holds a path asked; the step's write itself otherwise, or when what they
+ * are is not known (it may write anything there) (review54b, F1).
+ */
+function writesAt(w: Write, paths: readonly string[] | undefined): Write[] {
+  if (!w.expand) return [w];
+  const asked = paths === undefined ? [undefined] : paths.filter((p) => writeHits(w, p, ''));
+  if (asked.length === 0) return [w];
+  const out: Write[] = [];
+  for (const p of asked) {
+    const sub = w.expand(p);
+    if (sub === undefined) return [{ target: w.target, tree: true, source: undefined }];
+    out.push(...sub);
+  }
+  return out;
 }
 
 /**
@@ -841,14 +958,10 @@ function scriptLocation(written: string, workdir: string | null): string | null 
  */
 function lastContextCopy(ctx: DockerfileContext, writes: ImageWrites, wanted: string | undefined, name: string): { at: string; source: string } | undefined {
   let found: { at: string; source: string | undefined } | undefined;
-  const take = (w: Write) => {
-    if (writeHits(w, wanted, name)) found = { at: w.tree ? (wanted ?? name) : w.target, source: w.tree ? undefined : w.source };
-  };
+  const paths = wanted === undefined ? [...PATH_DIRS].map((d) => `${d}/${name}`) : [wanted];
   for (const step of writes.steps) {
-    if (step.kind === 'copy') take(step.write);
-    else if (step.kind === 'source') {
-      // Every write of a source is at or under its destination (SourceStep): one that cannot hold the path is not listed.
-      if (writeHits({ target: step.dest, tree: true, source: undefined }, wanted, name)) step.list().forEach(take);
+    if (step.kind === 'copy') {
+      for (const w of writesAt(step.write, paths)) if (writeHits(w, wanted, name)) found = { at: w.tree ? (wanted ?? name) : w.target, source: w.tree ? undefined : w.source };
     } else if (found?.source !== undefined && runTouches(ctx, step.ins, found.at)) found = { at: found.at, source: undefined };
   }
   return found?.source === undefined ? undefined : { at: found.at, source: found.source };

@@ -1,0 +1,10 @@
+/**
+ * Whether a file's first bytes are those of an archive ADD unpacks: gzip, bzip2, xz, zstd, or a tar (`ustar` at offset 257).
+ * Shared by DF015 (ADD instead of COPY) and the entrypoint reading (an `ADD` of a local archive; review54b, F3).
+ */
+export function isArchiveHead(b: Uint8Array): boolean {
+  const at = (k: number, ...bytes: number[]) => bytes.every((x, i) => b[k + i] === x);
+  // gzip: 1f 8b and method 08 (deflate); bzip2: `BZh`, a block size 1-9, then a block's or the end's magic (a text starting `BZh` is no archive: review 14, probe 06).
+  const bzip2 = at(0, 0x42, 0x5a, 0x68) && b[3] >= 0x31 && b[3] <= 0x39 && (at(4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) || at(4, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90));
+  return at(0, 0x1f, 0x8b, 0x08) || bzip2 || at(0, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || at(0, 0x28, 0xb5, 0x2f, 0xfd) || at(257, 0x75, 0x73, 0x74, 0x61, 0x72);
+}
