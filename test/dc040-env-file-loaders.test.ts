@@ -57,3 +57,29 @@ describe('DC040 says that a service loading .env whole would get a moved secret'
     assert.equal(own.fix?.title, 'Move POSTGRES_PASSWORD to .env');
   });
 });
+
+describe('DC040: a service of an include:d file that loads .env whole (review54b, F2)', () => {
+  function withInclude(extra: [string, string][], compose: string) {
+    const files = new Map<string, string>([
+      ['/p/compose.yaml', compose],
+      ['/p/.env', 'NODE_ENV=production\n'],
+      ['/p/.gitignore', '.env\n'],
+      ...extra,
+    ]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', compose, viewOf(files, '/p'), DEFAULT_CONFIG);
+    return analysis.findings.filter((f) => f.code === 'DC040').map((f) => ({ message: f.message, fix: fixFinding(allRules, analysis.context, f) }));
+  }
+
+  it('names it, whether the file is beside it (env_file: .env) or in a sub-folder (env_file: ../.env)', () => {
+    const [beside] = withInclude([['/p/web.yaml', 'services:\n  web:\n    image: nginx:1.27\n    env_file: .env\n']], `include:\n  - web.yaml\nservices:\n${DB}`);
+    assert.equal(beside.fix?.title, "Move POSTGRES_PASSWORD to .env (service 'web' of web.yaml loads .env as env_file and would get it)");
+    const [below] = withInclude([['/p/web/compose.yaml', 'services:\n  web:\n    image: nginx:1.27\n    env_file: ../.env\n']], `include:\n  - web/compose.yaml\nservices:\n${DB}`);
+    assert.equal(below.fix?.title, "Move POSTGRES_PASSWORD to .env (service 'web' of web/compose.yaml loads .env as env_file and would get it)");
+    for (const f of [beside, below]) assert.equal(`${f.message} ${f.fix?.title}`.includes(PASSWORD), false);
+  });
+
+  it("says nothing for an included service that loads its own folder's .env", () => {
+    const [f] = withInclude([['/p/web/compose.yaml', 'services:\n  web:\n    image: nginx:1.27\n    env_file: .env\n'], ['/p/web/.env', 'A=1\n']], `include:\n  - web/compose.yaml\nservices:\n${DB}`);
+    assert.equal(f.fix?.title, 'Move POSTGRES_PASSWORD to .env');
+  });
+});
