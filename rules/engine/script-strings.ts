@@ -59,10 +59,20 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
   if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
   // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
   // runs depends on words outside it (review 38a, probe k02).
-  if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(inner)) return undefined;
+  if (READS_ARGUMENTS.test(inner)) return undefined;
   const offsets = offsetTable(inner.length + 1);
   for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
-  const source: MappedText = { text: inner, offsets };
+  const script = shellScript(run, { text: inner, offsets }, outer, index);
+  // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
+  if (pipedFromYesAt(outer, index)) script.fedByYes = true;
+  return script;
+}
+
+/** A script that reads the shell's arguments (`"$@"`, `$1`, `${#}`): what it runs depends on words outside it. */
+const READS_ARGUMENTS = /\$(?:[@*#0-9]|\{[@*#0-9])/;
+
+/** The script a shell started by command `hostIndex` of `outer` reads from `source` (a script string, a here-document). */
+function shellScript(run: RunInstruction, source: MappedText, outer: RunScript, hostIndex: number): RunScript {
   return {
     instruction: run.instruction,
     isShell: true,
@@ -71,9 +81,7 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
     json: false,
     heredoc: false,
     inString: true,
-    host: { script: outer, index },
-    // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
-    ...(pipedFromYesAt(outer, index) ? { fedByYes: true } : {}),
+    host: { script: outer, index: hostIndex },
   };
 }
 
@@ -96,20 +104,10 @@ function scriptInHereDoc(run: RunInstruction, outer: RunScript, index: number): 
   const { text } = doc.body;
   if (text.trim() === '' || !mapsOneToOne(doc.body)) return undefined;
   if (!doc.quoted && /[\\`]/.test(text)) return undefined;
-  if (/\$(?:[@*#0-9]|\{[@*#0-9])/.test(text)) return undefined;
+  if (READS_ARGUMENTS.test(text)) return undefined;
   // `<<-`: the shell reads the lines without their leading tabs (POSIX XCU 2.7.4), so a here-document inside ends at a
   // tab-indented delimiter line (review54a F2).
-  const source = doc.stripTabs ? withoutLeadingTabs(doc.body) : doc.body;
-  return {
-    instruction: run.instruction,
-    isShell: true,
-    source,
-    commands: parseShell(source),
-    json: false,
-    heredoc: false,
-    inString: true,
-    host: { script: outer, index: outer.commands.indexOf(runnerCmd) },
-  };
+  return shellScript(run, doc.stripTabs ? withoutLeadingTabs(doc.body) : doc.body, outer, outer.commands.indexOf(runnerCmd));
 }
 
 /**
