@@ -104,4 +104,53 @@ describe('accessor cache of a finished parse', () => {
     assert.equal(from.getBuildStage(), null);
     assert.equal(from.getBuildStage(), null);
   });
+
+  it('keeps the raw arguments whole after getArguments takes the flags off, and getArguments after getExpandedArguments (the library changes the arrays those hand it)', () => {
+    // ModifiableInstruction.getArguments (COPY, ADD, RUN, FROM, HEALTHCHECK…) calls getRawArguments and
+    // `shift()`s one argument off that array per flag: a frozen getRawArguments that handed out its one
+    // array lost the flags to the first getArguments.
+    const text = 'FROM --platform=linux/amd64 alpine AS build\nRUN --mount=type=cache,target=/c --network=none make\nCOPY --chown=1000 --chmod=644 a b\nADD --link x /y\nHEALTHCHECK --interval=5s CMD true\nONBUILD COPY --chown=1 c d\nENV A=1\n';
+    const ctx = new DockerfileContext('/w/Dockerfile', text, workspace, DEFAULT_OPTIONS);
+    const fresh = DockerfileParser.parse(text).getInstructions();
+    const ours = ctx.ast.getInstructions();
+    assert.equal(ours.length, fresh.length);
+    const values = (args: { getValue(): string }[]) => args.map((a) => a.getValue());
+    // Private in the library's types, public in its code (getRawArgumentsContent and getVariables read it).
+    const raw = (ins: unknown) => values((ins as { getRawArguments(): { getValue(): string }[] }).getRawArguments());
+    ours.forEach((ins, k) => {
+      const lib = fresh[k];
+      const name = ins.getKeyword();
+      assert.deepEqual(values(ins.getArguments()), values(lib.getArguments()), `${name} getArguments`);
+      assert.deepEqual(raw(ins), raw(lib), `${name} getRawArguments after getArguments`);
+      assert.equal(ins.getRawArgumentsContent(), lib.getRawArgumentsContent(), `${name} getRawArgumentsContent`);
+      assert.deepEqual(values(ins.getArguments()), values(lib.getArguments()), `${name} getArguments again`);
+    });
+    // getExpandedArguments writes the expanded arguments into getArguments' array.
+    const expanding = 'ARG V=1.2\nFROM --platform=$P alpine:$V\nCOPY --chown=$U a$V b\nRUN echo $V\n';
+    const mine = new DockerfileContext('/w/Dockerfile', expanding, workspace, DEFAULT_OPTIONS).ast.getInstructions();
+    const theirs = DockerfileParser.parse(expanding).getInstructions();
+    mine.forEach((ins, k) => {
+      const name = ins.getKeyword();
+      assert.deepEqual(values(ins.getExpandedArguments()), values(theirs[k].getExpandedArguments()), `${name} getExpandedArguments`);
+      assert.deepEqual(values(ins.getArguments()), values(theirs[k].getArguments()), `${name} getArguments after getExpandedArguments`);
+      assert.deepEqual(raw(ins), raw(theirs[k]), `${name} getRawArguments after getExpandedArguments`);
+    });
+    // The library's getFlags reads getArguments while it builds the flags (which then reads as none):
+    // getFlags asked first must not leave getArguments with the flags in it.
+    const flagsFirst = 'FROM alpine\nHEALTHCHECK --interval=5s --retries=3 CMD true\nCOPY --chown=1 a b\n';
+    const first = new DockerfileContext('/w/Dockerfile', flagsFirst, workspace, DEFAULT_OPTIONS).ast.getInstructions();
+    const plain = DockerfileParser.parse(flagsFirst).getInstructions();
+    first.forEach((ins, k) => {
+      const name = ins.getKeyword();
+      const flags = (i: unknown) => (i as { getFlags(): { getName(): string }[] }).getFlags().map((f) => f.getName());
+      assert.deepEqual(flags(ins), flags(plain[k]), `${name} getFlags first`);
+      assert.deepEqual(values(ins.getArguments()), values(plain[k].getArguments()), `${name} getArguments after getFlags`);
+      assert.deepEqual(raw(ins), raw(plain[k]), `${name} getRawArguments after getFlags`);
+    });
+    const onbuild = ours[5] as unknown as { getTriggerInstruction(): { getArguments(): { getValue(): string }[]; getRawArguments(): { getValue(): string }[] } | null };
+    const trigger = onbuild.getTriggerInstruction();
+    assert.ok(trigger);
+    assert.deepEqual(values(trigger.getArguments()), ['c', 'd']);
+    assert.deepEqual(raw(trigger), ['--chown=1', 'c', 'd']);
+  });
 });

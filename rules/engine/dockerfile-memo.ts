@@ -40,6 +40,58 @@ function slotOf(name: string): number {
   return s;
 }
 const RAW_ARGUMENTS_SLOT = slotOf('getRawArguments');
+const ARGUMENTS_SLOT = slotOf('getArguments');
+
+/**
+ * How a frozen accessor computes its one value: the library's method, except where the library's code changes
+ * what another accessor hands it, or reads another accessor half-way (dockerfile-ast computes each afresh, a
+ * frozen accessor hands out its one value):
+ * - ModifiableInstruction.getArguments (FROM, RUN, COPY, ADD, HEALTHCHECK…) `shift()`s one argument per flag off
+ *   getRawArguments' array: with flags, it is given a copy of that array, which keeps the flags;
+ * - getExpandedArguments writes the expanded arguments into getArguments' array: it is given a copy;
+ * - ModifiableInstruction.getFlags reads getArguments while it builds the flags, and that getArguments sees no flags
+ *   yet: it is not kept (the parse builds the flags of the JSON-form instructions; those of FROM and HEALTHCHECK are
+ *   built on first use, after it).
+ * Each is tested in test/hot-paths.test.ts against an instruction of the library's own parse.
+ */
+function computeOf(name: string, original: (this: unknown) => unknown): (this: Cached) => unknown {
+  if (name === 'getArguments' && original !== Instruction.prototype.getArguments) {
+    return function argumentsOfCopy(this: Cached) {
+      // The parse's raw arguments (freezeInstruction seeds them), else the library's.
+      const cache = this[CACHE];
+      const seeded = cache !== undefined && RAW_ARGUMENTS_SLOT < cache.length ? cache[RAW_ARGUMENTS_SLOT] : UNSET;
+      return withCopy(this, RAW_ARGUMENTS_SLOT, seeded !== UNSET ? (seeded as unknown[]) : (this as unknown as { getRawArguments(): Argument[] }).getRawArguments(), original);
+    };
+  }
+  if (name === 'getExpandedArguments') {
+    return function expandedOfCopy(this: Cached) {
+      return withCopy(this, ARGUMENTS_SLOT, (this as Instruction).getArguments(), original);
+    };
+  }
+  if (name === 'getFlags') {
+    return function flagsForgettingArguments(this: Cached) {
+      const cache = this[CACHE];
+      const known = cache !== undefined && ARGUMENTS_SLOT < cache.length && cache[ARGUMENTS_SLOT] !== UNSET;
+      const value = original.call(this);
+      const after = this[CACHE];
+      if (!known && after !== undefined && ARGUMENTS_SLOT < after.length) after[ARGUMENTS_SLOT] = UNSET;
+      return value;
+    };
+  }
+  return original;
+}
+
+/** `original` on an instruction whose accessor cached in `slot` gives it a copy of `kept`, that accessor's value. */
+function withCopy(ins: Cached, slot: number, kept: unknown[], original: (this: unknown) => unknown): unknown {
+  // The accessor just asked for its value: the cache holds its slot.
+  const cache = ins[CACHE]!;
+  cache[slot] = kept.slice();
+  try {
+    return original.call(ins);
+  } finally {
+    cache[slot] = kept;
+  }
+}
 
 /** A fresh cache of `length` slots, all UNSET (it grows when a later slot is asked). */
 function newCache(length: number): unknown[] {
@@ -79,6 +131,7 @@ function memoProtoOf(proto: object): object {
       };
       continue;
     }
+    const compute = computeOf(name, original);
     let slot = -1;
     (memo as Record<string, unknown>)[name] = function once(this: Cached) {
       if (slot < 0) slot = slotOf(name);
@@ -92,7 +145,7 @@ function memoProtoOf(proto: object): object {
       } else {
         while (cache.length <= slot) cache.push(UNSET);
       }
-      const value = original.call(this);
+      const value = compute.call(this);
       cache[slot] = value;
       return value;
     };
