@@ -722,8 +722,11 @@ export function mayHoldPropertyText(ctx: DockerfileContext, ins: Instruction, pa
   const start = ctx.offsetAt(range.start);
   const end = ctx.offsetAt(range.end);
   const text = ctx.text;
-  const escape = text.indexOf(ctx.escapeChar, start);
-  if (escape !== -1 && escape < end) return true;
-  for (let cr = text.indexOf('\r', start); cr !== -1 && cr < end; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== 10) return true;
-  return pattern.test(text.slice(start, end));
+  // Searched in the instruction's own text: a search of the whole text from `start` read the rest of the file for
+  // each instruction that has neither character (quadratic in a file of many ENV lines).
+  const written = text.slice(start, end);
+  if (written.includes(ctx.escapeChar)) return true;
+  // The character after a carriage return is read in the whole text (a return that ends the instruction's text).
+  for (let cr = written.indexOf('\r'); cr !== -1; cr = written.indexOf('\r', cr + 1)) if (text.charCodeAt(start + cr + 1) !== 10) return true;
+  return pattern.test(written);
 }
