@@ -83,11 +83,13 @@ function libpqPasswords(raw: string): { start: number; end: number }[] {
  * The password of Neo4j's `NEO4J_AUTH=<user>/<password>` (the neo4j image's way to set the initial
  * password: https://hub.docker.com/_/neo4j; `none` turns authentication off and holds no secret).
  */
-function neo4jAuthPasswords(name: string, raw: string): { start: number; end: number }[] {
-  if (name.toUpperCase() !== 'NEO4J_AUTH') return [];
+function neo4jAuthPassword(name: string, raw: string): { start: number; end: number } | undefined {
+  // Asked of every variable: the name's length first, then a copy in upper case. Upper-casing never makes a text
+  // shorter, and a shorter one longer only where `ß` or a ligature becomes `SS`, `FF`…, which this name does not hold.
+  if (name.length !== 10 || name.toUpperCase() !== 'NEO4J_AUTH') return undefined;
   const slash = raw.indexOf('/');
-  if (slash <= 0 || slash === raw.length - 1 || /\s/.test(raw)) return [];
-  return [{ start: slash + 1, end: raw.length }];
+  if (slash <= 0 || slash === raw.length - 1 || /\s/.test(raw)) return undefined;
+  return { start: slash + 1, end: raw.length };
 }
 
 /**
@@ -209,11 +211,11 @@ export interface ConnectionPassword {
  * The passwords are as written: the caller tells a literal from a reference in its own file's syntax.
  */
 export function connectionPasswords(name: string, raw: string): ConnectionPassword[] {
-  const neo4j = neo4jAuthPasswords(name, raw);
+  const neo4j = neo4jAuthPassword(name, raw);
   // Each reader needs one of these in the value (most values have none: no list is built).
-  if (neo4j.length === 0 && !raw.includes('@') && !raw.includes('?') && !raw.includes('password=')) return [];
+  if (neo4j === undefined && !raw.includes('@') && !raw.includes('?') && !raw.includes('password=')) return [];
   const tag = (form: ConnectionPassword['form']) => (p: { start: number; end: number }) => ({ ...p, form });
-  return [...neo4j.map(tag('neo4j')), ...urlPasswords(raw).map(tag('url')), ...urlQueryPasswords(raw).map(tag('query')), ...goDsnPasswords(raw).map(tag('go-dsn')), ...libpqPasswords(raw).map(tag('libpq'))];
+  return [...(neo4j ? [tag('neo4j')(neo4j)] : []), ...urlPasswords(raw).map(tag('url')), ...urlQueryPasswords(raw).map(tag('query')), ...goDsnPasswords(raw).map(tag('go-dsn')), ...libpqPasswords(raw).map(tag('libpq'))];
 }
 
 /**

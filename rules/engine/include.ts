@@ -38,7 +38,7 @@ import * as path from 'node:path';
 import { type Node, type Scalar } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext } from './compose';
-import { DEFAULT_COMPOSE_NAMES, defaultComposeFiles, defaultComposePair, isAnalysisWorkspace, parsedCompose } from './relations';
+import { DEFAULT_COMPOSE_NAMES, defaultComposeFiles, defaultComposePair, isAnalysisWorkspace, KnownMissing, parsedCompose } from './relations';
 import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
 
 /** How many `include` levels are followed from a root. */
@@ -322,19 +322,34 @@ function candidatesIn(fileDir: string): string[] {
 }
 
 /**
+ * The files whose root candidates (rootCandidates) all hold no file, noted by includersOf's first reads (KnownMissing:
+ * per stamped workspace view, while no editor gives one of them): the answer of includersOf and of extendingRoot is
+ * then none, known without reading the 60-odd missing paths again in every analysis. Keyed by the file (its own path
+ * is no candidate of itself); as many files as candidatesByDir holds folders.
+ */
+const noRootCandidates = new KnownMissing(4096);
+
+/**
  * The compose files that include a file (directly or through included files), first found first.
  * Memoized by the text of every file the search read.
  */
 export function includersOf(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): Inclusion[] {
   // Most files have no root candidate that can include anything (most candidates do not exist): the
   // answer is then known from the reads that checking a memo would make, without building one.
+  if (noRootCandidates.read(ws, filePath)) return [];
   let anyRoot = false;
+  let anyFile = false;
   for (const candidate of candidatesOfDir(path.dirname(filePath))) {
-    if (candidate !== filePath && mayInclude(ws.readText(candidate))) {
+    if (candidate === filePath) continue;
+    const text = ws.readText(candidate);
+    if (text === undefined) continue;
+    anyFile = true;
+    if (mayInclude(text)) {
       anyRoot = true;
       break;
     }
   }
+  if (!anyFile) noRootCandidates.note(ws, filePath, rootCandidates);
   if (!anyRoot) return [];
   if (isAnalysisWorkspace(ws)) return includersInAnalysis(ws, filePath, options);
   const hit = includersMemo.get(filePath);
@@ -428,23 +443,22 @@ function includersIndex(root: ComposeContext): Map<string, Inclusion[]> {
   return index;
 }
 
-const includersByContext = new WeakMap<ComposeContext, Inclusion[] | null>();
-
 /**
  * includersOf for the file being analyzed, once per analysis (several rules ask; each search reads
  * every root candidate again to check its memo). Null when the search threw.
  */
 export function includersOfContext(ctx: ComposeContext): Inclusion[] | null {
-  const cached = includersByContext.get(ctx);
-  if (cached !== undefined) return cached;
-  let found: Inclusion[] | null;
+  // In the context's own memo (as its other per-analysis answers), not a module-level WeakMap: one entry per analysis made
+  // an ephemeron the garbage collector walks, and the look-up cost more than the context's map.
+  return ctx.memoWith(ctx, 'includersOf', ctx, computeIncludersOfContext);
+}
+
+function computeIncludersOfContext(_ctx: ComposeContext, ctx: ComposeContext): Inclusion[] | null {
   try {
-    found = includersOf(ctx.workspace, ctx.path, ctx.options);
+    return includersOf(ctx.workspace, ctx.path, ctx.options);
   } catch {
-    found = null;
+    return null;
   }
-  includersByContext.set(ctx, found);
-  return found;
 }
 
 /**
@@ -538,6 +552,8 @@ export function isExtendedBase(ws: WorkspaceView, filePath: string, options: Rul
  * project's `.env`, not with one beside the file.
  */
 export function extendingRoot(ws: WorkspaceView, filePath: string, options: RuleOptions = DEFAULT_OPTIONS): string | null {
+  // No root candidate holds a file: none extends it (the same reads as the search below would make).
+  if (noRootCandidates.read(ws, filePath)) return null;
   const hit = extendedMemo.get(filePath);
   if (hit && hit.deps.every(([p, text]) => ws.readText(p) === text)) return hit.result;
   const deps: [string, string | undefined][] = [];

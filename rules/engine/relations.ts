@@ -92,10 +92,9 @@ function computeComposeFilesAround(ws: WorkspaceView, starts: readonly string[],
     seen.add(c.path);
     out.push(c);
   };
-  const none = ws instanceof AnalysisWorkspace ? foldersWithout(ws.base) : undefined;
   for (const start of new Set(starts)) {
     // Most Dockerfiles have no compose file around: known from an earlier analysis, the same paths are recorded as read.
-    if (none && (ws as AnalysisWorkspace).readNone(none.get(start))) continue;
+    if (noComposeAround.read(ws, start)) continue;
     let found = false;
     let dir = start;
     for (let depth = 0; depth <= FOLDERS_ABOVE; depth++) {
@@ -110,10 +109,7 @@ function computeComposeFilesAround(ws: WorkspaceView, starts: readonly string[],
       if (parent === dir) break;
       dir = parent;
     }
-    if (none && !found) {
-      if (none.size >= 512) none.clear();
-      none.set(start, pathsAround(start));
-    }
+    if (!found) noComposeAround.note(ws, start, pathsAround);
   }
   return out;
 }
@@ -147,19 +143,47 @@ function isStamped(ws: WorkspaceView): ws is StampedWorkspace {
 }
 
 /**
- * Per base view, under its current stamp: the start folders around which no compose file was found, each with the paths
- * that were read to tell (every default compose name in it and in the folders above it). Most Dockerfiles have none
- * around them, and each analysis read the same 32 missing paths again.
+ * Paths remembered, per base view and under its current stamp, as holding no file, in named lists: a list is noted once
+ * readText found no file at any of its paths (note), and a later analysis under the same stamp records the same paths as
+ * read without reading them again (readNone), as long as no open editor gives one of them. Each user keeps its own table
+ * (the lists of two users are keyed by different things: folders, files).
  */
-const noComposeAround = new WeakMap<WorkspaceView, { stamp: number; starts: Map<string, readonly string[]> }>();
+export class KnownMissing {
+  private readonly perBase = new WeakMap<WorkspaceView, { stamp: number; lists: Map<string, readonly string[]> }>();
+  constructor(private readonly max: number) {}
 
-function foldersWithout(base: WorkspaceView): Map<string, readonly string[]> | undefined {
-  if (!isStamped(base)) return undefined;
-  const stamp = base.readStamp();
-  let known = noComposeAround.get(base);
-  if (!known || known.stamp !== stamp) noComposeAround.set(base, (known = { stamp, starts: new Map() }));
-  return known.starts;
+  private lists(ws: WorkspaceView): Map<string, readonly string[]> | undefined {
+    if (!(ws instanceof AnalysisWorkspace) || !isStamped(ws.base)) return undefined;
+    const stamp = ws.base.readStamp();
+    let known = this.perBase.get(ws.base);
+    if (!known || known.stamp !== stamp) this.perBase.set(ws.base, (known = { stamp, lists: new Map() }));
+    return known.lists;
+  }
+
+  /**
+   * True when `key`'s list is known to hold no file for an analysis' view `ws` (its paths are then recorded as read):
+   * readText would answer undefined for each. False otherwise: read them (and note the list when none holds a file).
+   */
+  read(ws: WorkspaceView, key: string): boolean {
+    const paths = this.lists(ws)?.get(key);
+    return paths !== undefined && (ws as AnalysisWorkspace).readNone(paths);
+  }
+
+  /** Notes that readText, in the analysis `ws`, found no file at any of `key`'s paths (`paths(key)`: made only when kept). */
+  note(ws: WorkspaceView, key: string, paths: (key: string) => readonly string[]): void {
+    const lists = this.lists(ws);
+    if (!lists) return;
+    if (lists.size >= this.max) lists.clear();
+    lists.set(key, paths(key));
+  }
 }
+
+/**
+ * The start folders around which no compose file was found, each with the paths that were read to tell (every default
+ * compose name in it and in the folders above it). Most Dockerfiles have none around them, and each analysis read the
+ * same 32 missing paths again.
+ */
+const noComposeAround = new KnownMissing(512);
 
 /**
  * Parses of other files, shared by analyses: a parse depends on the path and the text alone, so a
@@ -206,7 +230,7 @@ class AnalysisWorkspace implements WorkspaceView {
   /** composeFilesAround's answers in this analysis, by start folders. */
   around?: Map<string, { options: RuleOptions; files: ComposeContext[] }>;
   /** Every path the analysis read or looked for (found or not, repeats included): a change to any of them may change its findings. */
-  private readonly reads: string[] = [];
+  private readonly reads: (string | readonly string[])[] = [];
   private readSet: Set<string> | undefined;
   /**
    * The base's index reader, recording the read; absent when the base reads no indexes (an in-memory view), so that
@@ -229,14 +253,14 @@ class AnalysisWorkspace implements WorkspaceView {
     return this.base.readText(p);
   }
   /**
-   * Records `paths` as read when they are known to hold no file (foldersWithout: the base's stamp has not changed
-   * since) and no open editor gives one of them: readText would have answered undefined for each. False otherwise.
+   * Records `paths` as read when they are known to hold no file (KnownMissing: the base's stamp has not changed since)
+   * and no open editor gives one of them: readText would have answered undefined for each. False otherwise.
    */
-  readNone(paths: readonly string[] | undefined): boolean {
-    if (paths === undefined) return false;
+  readNone(paths: readonly string[]): boolean {
     const base = this.base as StampedWorkspace;
     for (let i = 0; i < paths.length; i++) if (base.overlaid(paths[i])) return false;
-    for (let i = 0; i < paths.length; i++) this.reads.push(paths[i]);
+    // The list itself (KnownMissing keeps it unchanged): `read` takes its paths apart when asked.
+    this.reads.push(paths);
     return true;
   }
   exists(p: string): boolean {
@@ -258,7 +282,10 @@ class AnalysisWorkspace implements WorkspaceView {
   /** The paths read so far, as a set (made when asked: an analysis records far more often than anyone asks). */
   get read(): ReadonlySet<string> {
     const set = (this.readSet ??= new Set());
-    for (const p of this.reads) set.add(p);
+    for (const p of this.reads) {
+      if (typeof p === 'string') set.add(p);
+      else for (const q of p) set.add(q);
+    }
     this.reads.length = 0;
     return set;
   }
