@@ -68,6 +68,35 @@ describe('RunReads', () => {
   });
 });
 
+describe('DiskWorkspace: exists, isSymbolicLink and listDir from one lstat per path', () => {
+  it('lists a folder and a link to one (followed, as readdir does), nothing else; a missing path or one under a file is not there', () => {
+    const dir = tmp({ 'Dockerfile': 'FROM alpine\n' });
+    fs.mkdirSync(path.join(dir, 'app'));
+    fs.writeFileSync(path.join(dir, 'app', 'main.go'), 'package main\n');
+    fs.symlinkSync(path.join(dir, 'app'), path.join(dir, 'linked-app'));
+    fs.symlinkSync(path.join(dir, 'Dockerfile'), path.join(dir, 'linked-file'));
+    fs.symlinkSync(path.join(dir, 'nothing'), path.join(dir, 'dangling'));
+    const at = (p: string) => path.join(dir, p);
+    const ws = new DiskWorkspace();
+    const answers = (p: string) => ({ exists: ws.exists(at(p)), link: ws.isSymbolicLink(at(p)), names: ws.listDir(at(p)) });
+    assert.deepEqual(answers('app'), { exists: true, link: false, names: ['main.go'] });
+    assert.deepEqual(answers('linked-app'), { exists: true, link: true, names: ['main.go'] });
+    assert.deepEqual(answers('Dockerfile'), { exists: true, link: false, names: undefined });
+    assert.deepEqual(answers('linked-file'), { exists: true, link: true, names: undefined });
+    assert.deepEqual(answers('dangling'), { exists: true, link: true, names: undefined });
+    assert.deepEqual(answers('missing'), { exists: false, link: false, names: undefined });
+    assert.deepEqual(answers('Dockerfile/x'), { exists: false, link: false, names: undefined });
+    assert.deepEqual(readForAnalysis(at('missing')), { ok: false, reason: 'missing' });
+    assert.deepEqual(readForAnalysis(at('Dockerfile/x')), { ok: false, reason: 'missing' });
+    // Remembered until the file watcher's event: a folder made where nothing was is then listed.
+    fs.mkdirSync(at('missing'));
+    fs.writeFileSync(path.join(at('missing'), 'a'), '');
+    assert.equal(ws.listDir(at('missing')), undefined);
+    ws.invalidate(at('missing'));
+    assert.deepEqual(answers('missing'), { exists: true, link: false, names: ['a'] });
+  });
+});
+
 describe('DiskWorkspace.readHead', () => {
   it('remembers a file head (and a missing file) until the path is invalidated', () => {
     const dir = tmp({ 'app.tar.gz': Buffer.from([0x1f, 0x8b, 0x08, 0x00]) });

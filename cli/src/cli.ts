@@ -542,7 +542,7 @@ function check(opts: Options, io: Io): number | Promise<number> {
     for (const { file: f, named, typed } of files) {
       const configPath = configPathOf(f.path);
       const loaded = configPath ? loadConfig(configPath) : undefined;
-      const file = loaded?.config ?? {};
+      const file = loaded?.config ?? NO_CONFIG;
       // Config include/exclude globs are relative to the config file's folder, or to the current folder for a config
       // named by --config (as the editor reads them: review 45d, item 3), and read as a .dockerignore is (inGlobScope:
       // in order, the last matching pattern decides, `!` re-includes; item 1). They scope the walk: a file named on the
@@ -720,8 +720,24 @@ interface Outcome {
   notices?: SarifNotice[];
 }
 
+/** The config of the files no config file applies to (one object, so that engineConfigOf's answer is shared too). */
+const NO_CONFIG: ConfigFile = {};
+
+/**
+ * engineConfigOf's answers, by config file, then globs' base and date: the jobs of a config file share its options, as
+ * they share the config. A copy of every option per file was an allocation per analysis, and a new options object for
+ * each file defeated the answers rules remember per options object (DC033's production-file globs). Nothing changes
+ * an options object once made.
+ */
+const engineConfigs = new WeakMap<ConfigFile, Map<string, EngineConfig>>();
+
 function engineConfigOf(job: Job): EngineConfig {
-  return { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), productionGlobsBase: job.base, eolDate: job.eolDate } };
+  let byBase = engineConfigs.get(job.config);
+  if (!byBase) engineConfigs.set(job.config, (byBase = new Map()));
+  const key = `${job.base}\u0000${job.eolDate}`;
+  let config = byBase.get(key);
+  if (!config) byBase.set(key, (config = { rules: job.config.rules ?? {}, options: { ...applyConfigOptions(DEFAULT_OPTIONS, job.config), productionGlobsBase: job.base, eolDate: job.eolDate } }));
+  return config;
 }
 
 /** A file's result as plain data: the parsed file (reachable from rules' data) is not kept. */

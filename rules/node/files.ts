@@ -264,14 +264,14 @@ class TrackedPaths {
  * that cannot be read (EACCES…).
  */
 export function readRegularFile(p: string, max: number): Buffer | undefined {
-  let st: fs.Stats;
+  let st: fs.Stats | undefined;
   try {
-    st = fs.lstatSync(p);
+    st = lstatIfThere(p);
   } catch (e) {
     if (isAbsence(e)) return undefined;
     throw e;
   }
-  if (!st.isFile() || st.size > max) return undefined;
+  if (!st || !st.isFile() || st.size > max) return undefined;
   const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const open = fs.fstatSync(fd);
@@ -316,6 +316,16 @@ function isAbsence(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/**
+ * lstat, undefined when nothing is at the path (ENOENT) instead of an exception: most paths the analyses look for are
+ * not there (a Dockerfile's `<name>.dockerignore`, the sources of its COPY lines in a folder that is not their context),
+ * and each missing one threw an error with its stack trace (over the benchmark's 853 Dockerfiles, 1,093 of them). Other
+ * errors (ENOTDIR: a file on the way; EACCES…) still throw.
+ */
+function lstatIfThere(p: string): fs.Stats | undefined {
+  return fs.lstatSync(p, { throwIfNoEntry: false });
+}
+
 function byPath(a: FoundFile, b: FoundFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
@@ -343,12 +353,13 @@ export function readForAnalysis(filePath: string, maxBytes = DEFAULT_MAX_FILE_BY
 
 /** readForAnalysis, with the file's size (-1 when it is not a regular file). */
 function readSized(filePath: string, maxBytes: number): { result: ReadResult; size: number } {
-  let st: fs.Stats;
+  let st: fs.Stats | undefined;
   try {
-    st = fs.lstatSync(filePath);
+    st = lstatIfThere(filePath);
   } catch (e) {
     return { result: isAbsence(e) ? { ok: false, reason: 'missing' } : { ok: false, reason: 'unreadable', detail: describeIoError(e) }, size: -1 };
   }
+  if (!st) return { result: { ok: false, reason: 'missing' }, size: -1 };
   if (!st.isFile()) return { result: { ok: false, reason: 'not-a-file', detail: entryKind(st) }, size: -1 };
   if (st.size > maxBytes) return { result: { ok: false, reason: 'too-large' }, size: st.size };
   let buf: Buffer;
@@ -515,7 +526,7 @@ export function passesSymlink(p: string, roots: readonly string[], known?: Map<s
     if (link === undefined) {
       let st: fs.Stats | undefined;
       try {
-        st = fs.lstatSync(cur);
+        st = lstatIfThere(cur);
       } catch {
         st = undefined;
       }
@@ -557,7 +568,9 @@ export class DiskWorkspace implements WorkspaceView {
    */
   private readonly knownDirs = new Set<string>();
   private cache = new PathMap<string | null>(this.knownDirs);
-  private existsCache = new PathMap<boolean>(this.knownDirs);
+  /** What is at a path, as lstat says (never followed): exists, isSymbolicLink and listDir answer from it. */
+  private kindCache = new PathMap<PathKind>(this.knownDirs);
+  /** passesSymlink's answers (allowed): whether each component of a path below the roots is a symbolic link. */
   private linkCache = new PathMap<boolean>(this.knownDirs);
   private dirCache = new PathMap<string[] | null>(this.knownDirs);
   /** readHead's answers: the first `max` bytes of a file, or null when the path holds no readable regular file. */
@@ -651,11 +664,14 @@ export class DiskWorkspace implements WorkspaceView {
   exists(p: string): boolean {
     if (this.overlay(p) !== undefined) return true;
     if (!this.allowed(p) && !this.repositoryMarkerAbove(p)) return false;
-    const known = this.existsCache.get(p);
-    if (known !== undefined) return known;
-    const found = lstatExists(p);
-    this.existsCache.set(p, found);
-    return found;
+    return this.kindOf(p) !== 'none';
+  }
+
+  /** What lstat finds at `p`, remembered until the path is invalidated. */
+  private kindOf(p: string): PathKind {
+    let kind = this.kindCache.get(p);
+    if (kind === undefined) this.kindCache.set(p, (kind = pathKind(p)));
+    return kind;
   }
 
   /**
@@ -753,16 +769,7 @@ export class DiskWorkspace implements WorkspaceView {
 
   isSymbolicLink(p: string): boolean {
     if (!this.allowed(p)) return false;
-    let link = this.linkCache.get(p);
-    if (link === undefined) {
-      try {
-        link = fs.lstatSync(p).isSymbolicLink();
-      } catch {
-        link = false;
-      }
-      this.linkCache.set(p, link);
-    }
-    return link;
+    return this.kindOf(p) === 'link';
   }
 
   readHead(p: string, max: number): Uint8Array | undefined {
@@ -789,11 +796,17 @@ export class DiskWorkspace implements WorkspaceView {
     if (!this.allowed(dir)) return undefined;
     const hit = this.dirCache.get(dir);
     if (hit !== undefined) return hit ?? undefined;
-    let names: string[] | null;
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      names = null;
+    // Listed only when lstat finds a folder there, or a link (readdir follows it, as before): a file or nothing cannot be
+    // listed (ENOTDIR, ENOENT), and the rules ask for the listing of every entry they meet (DR003's walk of a context), each
+    // file's a thrown error with its stack trace.
+    const kind = this.kindOf(dir);
+    let names: string[] | null = null;
+    if (kind === 'folder' || kind === 'link') {
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        names = null;
+      }
     }
     this.dirCache.set(dir, names);
     return names ?? undefined;
@@ -854,7 +867,8 @@ export class DiskWorkspace implements WorkspaceView {
   changedOnDisk(p: string): boolean {
     if (this.overlay(p) !== undefined || !this.allowed(p)) return false;
     const text = this.cache.get(p);
-    const exists = this.existsCache.get(p);
+    const kind = this.kindCache.get(p);
+    const exists = kind === undefined ? undefined : kind !== 'none';
     if (text === undefined && exists === undefined) return false;
     if (text !== undefined) {
       const r = this.readFile(p, this.maxBytes);
@@ -903,7 +917,7 @@ export class DiskWorkspace implements WorkspaceView {
   }
 
   private caches(): Map<string, unknown>[] {
-    return [this.cache, this.existsCache, this.linkCache, this.dirCache, this.indexCache, this.headCache, this.allowedCache];
+    return [this.cache, this.kindCache, this.linkCache, this.dirCache, this.indexCache, this.headCache, this.allowedCache];
   }
 }
 
@@ -963,7 +977,7 @@ function readFileHead(p: string, max: number): Uint8Array | undefined {
   let fd: number | undefined;
   try {
     // Regular files only: lstat refuses a symbolic link, as every other read here does.
-    if (!fs.lstatSync(p).isFile()) return undefined;
+    if (!lstatIfThere(p)?.isFile()) return undefined;
     fd = fs.openSync(p, 'r');
     const buf = Buffer.alloc(max);
     const n = fs.readSync(fd, buf, 0, max, 0);
@@ -977,10 +991,19 @@ function readFileHead(p: string, max: number): Uint8Array | undefined {
 
 /** Whether something is at a path (the link itself for a symbolic link: never followed). */
 function lstatExists(p: string): boolean {
+  return pathKind(p) !== 'none';
+}
+
+/** What is at a path for DiskWorkspace: nothing it can see (missing, or an error such as EACCES), a folder, a symbolic link (never followed), a regular file or another kind of file. */
+type PathKind = 'none' | 'folder' | 'link' | 'file' | 'other';
+
+function pathKind(p: string): PathKind {
+  let st: fs.Stats | undefined;
   try {
-    fs.lstatSync(p);
-    return true;
+    st = lstatIfThere(p);
   } catch {
-    return false;
+    return 'none';
   }
+  if (!st) return 'none';
+  return st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : 'other';
 }
