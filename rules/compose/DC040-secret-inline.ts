@@ -2727,7 +2727,7 @@ export default defineRule<'compose', InlineSecret>({
     const text = baseMessage(d);
     if (!d.stack) return d.loadedBy ? `${text} ${loadedByText(d.loadedBy)}` : text;
     // A Swarm stack reads no .env (review 10, probe 05).
-    return text.replace(/(?:move it|(?:write \$\{…\} there and )?move the value) to a git-ignored \.env\.$|pass it through a variable from a git-ignored \.env \(\$\{…\}\) instead\.$/, "this is a Swarm stack, whose deploy reads no .env: pass it as a Docker secret (secrets:) or from the deploying shell's environment.");
+    return text.replace(/(?:move it|(?:write \$\{\u2026\} there and )?move the value) to a git-ignored \.env\.$|pass it through a variable from a git-ignored \.env \(\$\{\u2026\}\) instead\.$/, "this is a Swarm stack, whose deploy reads no .env: pass it as a Docker secret (secrets:) or from the deploying shell's environment.");
   },
   fix(ctx, { data }) {
     return moveFix(ctx, data);

@@ -24,7 +24,7 @@ export function isPlaceholderPassword(value: string): boolean {
   if (alnum.length >= 3 && /^(.)\1*$/i.test(alnum)) return true;
   // Quotes only (`${SECRET:-""}`: Compose keeps them, the value is two quote characters), or a key's bare prefix (`sk-`, `ghp_`).
   if (/^(?:""|'')$/.test(v) || /^(["']?)[a-z]{2,5}[-_]\1$/i.test(v)) return true;
-  return /^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\{\{[^}]*\}\}|\*+|x{3,}|\.\.\.|…|%[sv]|%\([^)]*\)s|invalid|unset|undefined|disabled|placeholder|dummy|empty|none|null)$/i.test(v);
+  return /^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\{\{[^}]*\}\}|\*+|x{3,}|\.\.\.|\u2026|%[sv]|%\([^)]*\)s|invalid|unset|undefined|disabled|placeholder|dummy|empty|none|null)$/i.test(v);
 }
 
 /**
