@@ -104,14 +104,17 @@ function jsonValue(ctx: DockerfileContext, s: ReturnType<JSONInstruction['getJSO
  * blanks, continuations skipped, heredoc bodies left out) and the JSON form (`["a b", "/dst/"]`).
  */
 export function argWords(ctx: DockerfileContext, ins: Instruction): readonly ArgWord[] {
-  // Several rules read the same COPY, ADD, ENTRYPOINT or CMD (DF010, DF015, DR003): read once per instruction (a
-  // parse's own, never changed; ctx.reading() shares the parse, and with it the text the words come from).
-  let words = argWordsMemo.get(ins);
-  if (words === undefined) argWordsMemo.set(ins, (words = readArgWords(ctx, ins)));
+  // Several rules read the same COPY, ADD, ENTRYPOINT or CMD (DF010, DF015, DR003): read once per instruction and
+  // analysis, in a map that lives as long as the context (a WeakMap keyed by every instruction of every parse cost
+  // its set per instruction, and the collector's work on its entries).
+  const memo = ctx.fact(ARG_WORDS, newArgWordsMemo);
+  let words = memo.get(ins);
+  if (words === undefined) memo.set(ins, (words = readArgWords(ctx, ins)));
   return words;
 }
 
-const argWordsMemo = new WeakMap<Instruction, readonly ArgWord[]>();
+const ARG_WORDS = Symbol('argWords');
+const newArgWordsMemo = (): Map<Instruction, readonly ArgWord[]> => new Map();
 
 function readArgWords(ctx: DockerfileContext, ins: Instruction): ArgWord[] {
   const strings = typeof (ins as JSONInstruction).getJSONStrings === 'function' ? (ins as JSONInstruction).getJSONStrings() : [];
