@@ -38,7 +38,7 @@ import * as path from 'node:path';
 import { type Node, type Scalar } from 'yaml';
 import { isMap, isScalar, isSeq } from './yaml-guards';
 import { scalarString, type ComposeContext } from './compose';
-import { DEFAULT_COMPOSE_NAMES, defaultComposeFiles, defaultComposePair, isAnalysisWorkspace, KnownMissing, parsedCompose } from './relations';
+import { DEFAULT_COMPOSE_NAMES, defaultComposeFiles, defaultComposePair, isAnalysisWorkspace, noRootCandidates, parsedCompose } from './relations';
 import { DEFAULT_OPTIONS, type RuleOptions, type WorkspaceView } from './types';
 
 /** How many `include` levels are followed from a root. */
@@ -320,14 +320,6 @@ function candidatesIn(fileDir: string): string[] {
   }
   return out;
 }
-
-/**
- * The files whose root candidates (rootCandidates) all hold no file, noted by includersOf's first reads (KnownMissing:
- * per stamped workspace view, while no editor gives one of them): the answer of includersOf and of extendingRoot is
- * then none, known without reading the 60-odd missing paths again in every analysis. Keyed by the file (its own path
- * is no candidate of itself); as many files as candidatesByDir holds folders.
- */
-const noRootCandidates = new KnownMissing(4096);
 
 /**
  * The compose files that include a file (directly or through included files), first found first.

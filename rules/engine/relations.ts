@@ -186,6 +186,15 @@ export class KnownMissing {
 const noComposeAround = new KnownMissing(512);
 
 /**
+ * The files whose root candidates (include.ts rootCandidates) all hold no file, noted by includersOf's first reads (per
+ * stamped workspace view, while no editor gives one of them): the answer of includersOf and of extendingRoot is
+ * then none, known without reading the 60-odd missing paths again in every analysis. Keyed by the file (its own path
+ * is no candidate of itself); as many files as candidatesByDir holds folders.
+ * Made here, not in include.ts: the two modules import each other, and a bundle may run include.ts first.
+ */
+export const noRootCandidates = new KnownMissing(4096);
+
+/**
  * Parses of other files, shared by analyses: a parse depends on the path and the text alone, so a
  * keystroke does not re-parse the neighbours. Rules never see these; they get a context that reads
  * the parse in their analysis (below). Kept for the most recently used files, up to MAX_MEMO files and
