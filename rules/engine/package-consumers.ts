@@ -260,7 +260,8 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
         for (const pc of packageCommandsOfInStrings(ctx, run)) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
         continue;
       }
-      const anyBody = order.steps.some((s) => s.kind === 'unknown' && mayRun(run, s.reach));
+      // What a shell the RUN starts runs (Step.shell) calls none of the RUN's functions; its commands count by their host (`runs`).
+      const anyBody = order.steps.some((s) => s.kind === 'unknown' && !s.shell && mayRun(run, s.reach));
       const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
       // A command of a script string counts when the command that starts its shell does.
       const runs = (pc: PackageCommand) => {
@@ -276,7 +277,7 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
       const seen = new Set<SimpleCommand>();
       for (const step of order.steps) {
         // A command of a function's body the `eval` (or EXIT trap) calls is written in the script: it counts there (`ran`).
-        if (step.kind !== 'command' || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
+        if (step.kind !== 'command' || step.shell || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
         seen.add(step.cmd);
         const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
         if (!pc) continue;

@@ -1572,7 +1572,8 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   if (last < 0) return true;
   for (let k = last + 1; k < steps.length; k++) {
     const s = steps[k];
-    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+    // Not (yet) a cleanup in the script of a shell the RUN starts (Step.shell), which the document-order reading above does not read either.
+    if (s.kind === 'command' && !s.shell && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
 }
@@ -2030,8 +2031,9 @@ function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, scrip
   const c = commands[j];
   if (!c || (c.next !== null && c.next !== ';' && c.next !== '\n') || c.words.some((w) => /^\d*<</.test(w.raw))) return false;
   if (commands.some(setsErrTrap)) return false;
-  // Nor one set in an `eval`'s text (runOrder reads it: `eval "trap 'exit 0' ERR"`), or by an `eval` of text not known.
-  if (runOrder(run).steps.some((s) => (s.evalScript && setsErrTrap(s.cmd)) || (s.kind === 'unknown' && builtinWords(s.cmd).words[0]?.raw === 'eval'))) return false;
+  // Nor one set in an `eval`'s text (runOrder reads it: `eval "trap 'exit 0' ERR"`), or by an `eval` of text not known;
+  // not in a shell the RUN starts (Step.shell), whose traps are that shell's.
+  if (runOrder(run).steps.some((s) => !s.shell && ((s.evalScript && setsErrTrap(s.cmd)) || (s.kind === 'unknown' && builtinWords(s.cmd).words[0]?.raw === 'eval')))) return false;
   if (!errexitMayBeOn(ctx, run, script)) return true;
   const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
   if (c.programIndex < 0 || lead.some((w) => OPENERS.has(w.value) || CLOSERS.has(w.value) || w.value === '!')) return false;
