@@ -8,7 +8,7 @@
  */
 import type { RunInstruction, RunScript } from './dockerfile';
 import { identityOffsets, offsetTable, parseShell, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
-import { pipedFromYesAt, stringScriptsOf } from './script-strings';
+import { pipedFromYesAt, stringScriptsOf, substitutionScriptsOf } from './script-strings';
 
 /** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
 export interface FunctionDefinition {
@@ -153,7 +153,7 @@ export function runOrder(run: RunInstruction): RunOrder {
   // Most RUNs define no function, run no `eval` and set no EXIT trap: their order is the document's, and no step is listed.
   // So do the scripts of the shells it starts (walkShell): `sh -c 'tidy() { …; }; …; tidy'` cleans where it calls tidy.
   const orderly = (s: RunScript) => s.isShell && (s.commands.some(isEval) || functionDefinitions(s.commands).length > 0 || s.commands.some((c) => exitTrapOf(c) !== undefined));
-  const special = run.scripts.some(orderly) || stringScriptsOf(run).some(orderly);
+  const special = run.scripts.some(orderly) || stringScriptsOf(run).some(orderly) || substitutionScriptsOf(run).some(orderly);
   const steps: Step[] = [];
   let callEndsShell = false;
   let exitTrap = false;
@@ -232,14 +232,17 @@ interface WalkState {
   halted: boolean;
   /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
   evals: Map<SimpleCommand, Scope>;
-  /** The scripts that the shells the RUN's commands start read (shellsOf), by the command that starts each; none when there is none. */
+  /** The scripts that the shells the RUN's commands start read, and those of their command substitutions (shellsOf), by the command that starts each; none when there is none. */
   shells?: ReadonlyMap<SimpleCommand, readonly RunScript[]>;
 }
 
-/** The scripts of the shells a RUN's commands start (stringScriptsOf), by the command that starts each (their host); undefined when there is none. */
+/**
+ * The scripts of the shells a RUN's commands start (stringScriptsOf) and of the command substitutions in their words
+ * (substitutionScriptsOf: a subshell, POSIX 2.6.3), by the command that starts each (their host); undefined when there is none.
+ */
 function shellsOf(run: RunInstruction): Map<SimpleCommand, RunScript[]> | undefined {
   let out: Map<SimpleCommand, RunScript[]> | undefined;
-  for (const s of stringScriptsOf(run)) {
+  for (const s of [...stringScriptsOf(run), ...substitutionScriptsOf(run)]) {
     if (!s.host) continue;
     const host = s.host.script.commands[s.host.index];
     const list = (out ??= new Map()).get(host);
@@ -247,6 +250,12 @@ function shellsOf(run: RunInstruction): Map<SimpleCommand, RunScript[]> | undefi
     else out.set(host, [s]);
   }
   return out;
+}
+
+/** The scripts of the shells a command starts, and of the command substitutions in its words (shellsOf), where it runs (walkShell). */
+function walkShells(state: WalkState, cmd: SimpleCommand, reach: SimpleCommand, uncertain: boolean, depth: number): void {
+  const shells = state.shells?.get(cmd);
+  if (shells) for (const s of shells) walkShell(state, s, reach, uncertain || cmd.next === '&', depth);
 }
 
 /**
@@ -711,9 +720,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) {
         state.steps.push({ ...base, kind: 'command' });
-        // The script of a shell it starts runs here (walkShell).
-        const shells = state.shells?.get(cmd);
-        if (shells) for (const s of shells) walkShell(state, s, reach, uncertain || cmd.next === '&', ctx.depth + 1);
+        walkShells(state, cmd, reach, uncertain, ctx.depth + 1);
       } else if (body === 'unknown' || ctx.stack.includes(program.value)) state.steps.push({ ...base, kind: 'unknown' });
       else if (ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
@@ -722,7 +729,11 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         state.steps.push({ ...base, kind: 'call' });
         walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
       }
-    } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
+    } else {
+      state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
+      // `x=$(apt-get install -y curl)`: an assignment's command substitution.
+      if (!program) walkShells(state, cmd, reach, uncertain, ctx.depth + 1);
+    }
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
     if (ctx.reach && program && literal) {
