@@ -53,6 +53,15 @@ function calledFunctions(n: number): string {
   return `# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\nRUN <<EOF\n${defs}${calls}apt-get update && apt-get install -y --no-install-recommends curl\nEOF\nUSER 1000\n`;
 }
 
+/** A RUN <<EOF script of n shells and n command substitutions (task shell8: read where they run, runOrder and document order). */
+function shellsAndSubstitutions(withFunction: boolean) {
+  return (n: number): string => {
+    let body = withFunction ? 'log() { echo "$*"; }\nlog start\n' : '';
+    for (let i = 0; i < n; i++) body += `sh -c 'echo ${i}'\nv${i}=$(echo ${i})\n`;
+    return `# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\nRUN <<EOF\napt-get update\n${body}apt-get install -y --no-install-recommends curl\nEOF\nUSER 1000\n`;
+  };
+}
+
 /** The work of analyzing `text` with one rule and, when `fixes`, of computing every finding's fix. */
 async function workOf(session: Session, code: string, text: string, fixes: boolean): Promise<Work> {
   const rules: Rule[] = [ruleByCode(code)!];
@@ -119,6 +128,18 @@ describe('shell reading on large scripts', () => {
     t.diagnostic(report);
     assert.ok(ratio < 2.5, `quadratic work in the reading of function calls: ${report}`);
   });
+
+  for (const withFunction of [false, true]) {
+    it(`DF030: a script of n shells and n command substitutions${withFunction ? ', with a function' : ''} costs O(n), not O(n²)`, async (t) => {
+      // With a function, each shell and substitution adds two steps to runOrder's list, which stops at 4000 (MAX_STEPS).
+      const { small, large, ratio } = await growth(shellsAndSubstitutions(withFunction), 'DF030', false, withFunction ? 250 : 500);
+      assert.equal(small.findings, 1);
+      assert.equal(large.findings, 1);
+      const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
+      t.diagnostic(report);
+      assert.ok(ratio < 2.5, `quadratic work in the reading of shells and substitutions: ${report}`);
+    });
+  }
 });
 
 describe('fix rounds', () => {

@@ -183,7 +183,8 @@ function loneUpdateInOrder(ctx: DockerfileContext, run: RunInstruction, order: R
     while (s.host?.script.inString) s = s.host.script;
     if (s.host) hosts.add(s.host.script.commands[s.host.index]);
   }
-  const steps = order.steps;
+  // The scripts of shells the RUN starts (Step.shell) count through their hosts (`hosts`), as in a RUN read in document order.
+  const steps = order.steps.some((s) => s.shell) ? order.steps.filter((s) => !s.shell) : order.steps;
   let lone: number | undefined;
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k];

@@ -8,7 +8,7 @@
  */
 import type { RunInstruction, RunScript } from './dockerfile';
 import { identityOffsets, offsetTable, parseShell, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
-import { pipedFromYesAt } from './script-strings';
+import { pipedFromYesAt, stringScriptsOf, substitutionScriptsOf } from './script-strings';
 
 /** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
 export interface FunctionDefinition {
@@ -107,6 +107,12 @@ export interface Step {
    */
   evalScript?: RunScript;
   /**
+   * For a command of the script that a shell the RUN starts reads (stringScriptsOf: `sh -c '…'`, `bash <<'EOS'`): that
+   * script (walkShell). Its steps follow the command that starts the shell; they run in that shell, a child process
+   * with its own functions, whose `exit` ends it alone.
+   */
+  shell?: RunScript;
+  /**
    * The step may not run although its call does: it follows, in its function, a `return`, `exit` or `exec`, or a call
    * that may end the shell (endsShell) came before it; or its call runs in a pipe or the background, beside what
    * follows.
@@ -115,11 +121,12 @@ export interface Step {
 }
 
 export interface RunOrder {
-  /** The commands of the RUN's scripts (in document order), each expanded in the order its shell runs it; none when not `special`. */
+  /** The commands of the RUN's scripts (in document order), each expanded in the order its shell runs it (with the script of a shell it starts: walkShell); none when not `special`. */
   steps: Step[];
   /**
-   * Whether a script of the RUN defines a function (functionDefinitions), runs `eval` or sets an EXIT trap (exitTrapOf):
-   * only then may the order differ from the document's, and only then are the steps listed.
+   * Whether a script of the RUN, or one a shell it starts reads (stringScriptsOf), defines a function
+   * (functionDefinitions), runs `eval` or sets an EXIT trap (exitTrapOf): only then may the order differ from the
+   * document's, and only then are the steps listed.
    */
   special: boolean;
   /** Whether a called function may end the shell with success (endsShell): a command appended at the end of the RUN may not run. */
@@ -144,7 +151,9 @@ export function runOrder(run: RunInstruction): RunOrder {
   let found = orders.get(run);
   if (found) return found;
   // Most RUNs define no function, run no `eval` and set no EXIT trap: their order is the document's, and no step is listed.
-  const special = run.scripts.some((s) => s.isShell && (s.commands.some(isEval) || functionDefinitions(s.commands).length > 0 || s.commands.some((c) => exitTrapOf(c) !== undefined)));
+  // So do the scripts of the shells it starts (walkShell): `sh -c 'tidy() { …; }; …; tidy'` cleans where it calls tidy.
+  const orderly = (s: RunScript) => s.isShell && (s.commands.some(isEval) || functionDefinitions(s.commands).length > 0 || s.commands.some((c) => exitTrapOf(c) !== undefined));
+  const special = run.scripts.some(orderly) || stringScriptsOf(run).some(orderly) || substitutionScriptsOf(run).some(orderly);
   const steps: Step[] = [];
   let callEndsShell = false;
   let exitTrap = false;
@@ -153,7 +162,7 @@ export function runOrder(run: RunInstruction): RunOrder {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
-    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map() };
+    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map(), shells: shellsOf(run) };
     const scope = scopeOf(script);
     const start = steps.length;
     walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true });
@@ -223,6 +232,55 @@ interface WalkState {
   halted: boolean;
   /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
   evals: Map<SimpleCommand, Scope>;
+  /** The scripts that the shells the RUN's commands start read, and those of their command substitutions (shellsOf), by the command that starts each; none when there is none. */
+  shells?: ReadonlyMap<SimpleCommand, readonly RunScript[]>;
+}
+
+/**
+ * The scripts of the shells a RUN's commands start (stringScriptsOf) and of the command substitutions in their words
+ * (substitutionScriptsOf: a subshell, POSIX 2.6.3), by the command that starts each (their host); undefined when there is none.
+ */
+function shellsOf(run: RunInstruction): Map<SimpleCommand, RunScript[]> | undefined {
+  let out: Map<SimpleCommand, RunScript[]> | undefined;
+  for (const s of [...stringScriptsOf(run), ...substitutionScriptsOf(run)]) {
+    if (!s.host) continue;
+    const host = s.host.script.commands[s.host.index];
+    const list = (out ??= new Map()).get(host);
+    if (list) list.push(s);
+    else out.set(host, [s]);
+  }
+  return out;
+}
+
+/** The scripts of the shells a command starts, and of the command substitutions in its words (shellsOf), where it runs (walkShell). */
+function walkShells(state: WalkState, cmd: SimpleCommand, reach: SimpleCommand, uncertain: boolean, depth: number): void {
+  const shells = state.shells?.get(cmd);
+  if (shells) for (const s of shells) walkShell(state, s, reach, uncertain || cmd.next === '&', depth);
+}
+
+/**
+ * Adds the steps of the script a shell reads (`sh -c '…'`, `bash <<'EOS'`: stringScriptsOf) where the command that
+ * starts that shell runs (`reach`: what it runs through, as its own step's). The script is walked as a RUN's is: its
+ * functions run where it calls them, an `eval`'s text where the `eval` stands, its EXIT trap after its last command;
+ * but it runs in a shell of its own, another process (POSIX sh reads its command_string, or its standard input, as a
+ * script), so its `exit` or `exec` ends that shell alone (POSIX exit: "exit from its current execution environment"),
+ * and the RUN's shell goes on; its functions are its own. Its steps may not run (`uncertain`) when the command that starts it may not, or runs in the background
+ * (`&`): the RUN may end before it does.
+ */
+function walkShell(state: WalkState, script: RunScript, reach: SimpleCommand, uncertain: boolean, depth: number): void {
+  const inner: WalkState = { run: state.run, steps: state.steps, endedShell: false, halted: false, evals: new Map() };
+  const scope = scopeOf(script);
+  const start = state.steps.length;
+  walk(inner, scope, 0, script.commands.length - 1, { stack: [], depth, reach, sure: true });
+  // Its EXIT trap runs when that shell exits, also through an `exit` (POSIX trap).
+  inner.halted = false;
+  walkExitTrap(inner, scope, start);
+  for (let k = start; k < state.steps.length; k++) {
+    const s = state.steps[k];
+    s.shell = script;
+    s.reach = reach;
+    if (uncertain) s.uncertain = true;
+  }
 }
 
 interface Context {
@@ -541,6 +599,8 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
   const walked = state.steps.slice(start);
   const at = walked.findIndex((s) => s.cmd === cmd);
   const unseen = walked.slice(at + 1).some((s) => {
+    // What a shell the script starts runs (walkShell) sets no trap of this one.
+    if (s.shell) return false;
     if (s.kind === 'unknown') return true;
     if (s.kind !== 'command' || s.cmd.programIndex < 0) return false;
     const name = shellUtility(s.cmd)?.name;
@@ -658,8 +718,10 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
     } else if (program && literal) {
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
-      if (body === undefined) state.steps.push({ ...base, kind: 'command' });
-      else if (body === 'unknown' || ctx.stack.includes(program.value)) state.steps.push({ ...base, kind: 'unknown' });
+      if (body === undefined) {
+        state.steps.push({ ...base, kind: 'command' });
+        walkShells(state, cmd, reach, uncertain, ctx.depth + 1);
+      } else if (body === 'unknown' || ctx.stack.includes(program.value)) state.steps.push({ ...base, kind: 'unknown' });
       else if (ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
         listBodies(state, body, reach, ctx.evalOf);
@@ -667,7 +729,11 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         state.steps.push({ ...base, kind: 'call' });
         walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
       }
-    } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
+    } else {
+      state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
+      // `x=$(apt-get install -y curl)`: an assignment's command substitution.
+      if (!program) walkShells(state, cmd, reach, uncertain, ctx.depth + 1);
+    }
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
     if (ctx.reach && program && literal) {

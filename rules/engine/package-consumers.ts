@@ -7,7 +7,8 @@
  */
 import type { Healthcheck, Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
-import { backquoteEnd, commandSubstitutionEnd, identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
+import { identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
+import { substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
 import { imageUses } from './image-uses';
@@ -254,13 +255,19 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
     for (const run of ctx.runs()) {
       const order = runOrder(run);
       const placed = (pc: PackageCommand): RunPackageCommand => ({ pc, placed: true, at: pc.toolWord.start, range: toolRange(ctx, pc) });
+      const byOffset = (a: RunPackageCommand, b: RunPackageCommand) => a.at - b.at;
+      // Those of its command substitutions (substitutionPackageCommands) count as its own, where they are written.
+      const subs = substitutionPackageCommands(run);
+      for (const pc of subs) memo.evals.set(pc.toolWord.start, pc);
       // What follows an unconditional `exit`/`exec` never runs (mayRun), as DF030, DF033, DF034 and DF036 read it.
       if (!order.special) {
-        for (const pc of packageCommandsOf(ctx, run)) if (mayRun(run, pc.command)) memo.top.push(placed(pc));
-        for (const pc of packageCommandsOfInStrings(ctx, run)) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
+        const own = (list: PackageCommand[]) => (subs.length === 0 ? list : [...list, ...subs].sort((a, b) => a.toolWord.start - b.toolWord.start));
+        for (const pc of own(packageCommandsOf(ctx, run))) if (mayRun(run, pc.command)) memo.top.push(placed(pc));
+        for (const pc of own(packageCommandsOfInStrings(ctx, run))) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
         continue;
       }
-      const anyBody = order.steps.some((s) => s.kind === 'unknown' && mayRun(run, s.reach));
+      // What a shell the RUN starts runs (Step.shell) calls none of the RUN's functions; its commands count by their host (`runs`).
+      const anyBody = order.steps.some((s) => s.kind === 'unknown' && !s.shell && mayRun(run, s.reach));
       const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
       // A command of a script string counts when the command that starts its shell does.
       const runs = (pc: PackageCommand) => {
@@ -276,7 +283,7 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
       const seen = new Set<SimpleCommand>();
       for (const step of order.steps) {
         // A command of a function's body the `eval` (or EXIT trap) calls is written in the script: it counts there (`ran`).
-        if (step.kind !== 'command' || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
+        if (step.kind !== 'command' || step.shell || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
         seen.add(step.cmd);
         const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
         if (!pc) continue;
@@ -285,13 +292,34 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
           memo.evals.set(pc.toolWord.start, pc);
         } else fromEvals.push({ pc, placed: false, at: step.evalOf.start, range: ctx.rangeOfOffsets(step.evalOf.start, step.evalOf.end) });
       }
-      const byOffset = (a: RunPackageCommand, b: RunPackageCommand) => a.at - b.at;
-      memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placed), ...fromEvals].sort(byOffset));
-      memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placed), ...fromEvals].sort(byOffset));
+      const fromSubs = subs.filter(runs).map(placed);
+      memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placed), ...fromEvals, ...fromSubs].sort(byOffset));
+      memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placed), ...fromEvals, ...fromSubs].sort(byOffset));
     }
     runCommandsMemo.set(ctx, memo);
   }
   return strings ? memo.strings : memo.top;
+}
+
+const substitutionsMemo = new WeakMap<RunInstruction, PackageCommand[]>();
+
+/**
+ * The package commands in the command substitutions of a RUN's shell scripts (substitutionScriptsOf: `x=$(apt-get
+ * install -y curl)`, `echo "$(apk add curl)"`, backquotes), in document order: the subshell that runs one installs in
+ * the layer as the RUN's own command does (POSIX 2.6.3). Their words are the document's (a fix edits them in place).
+ */
+export function substitutionPackageCommands(run: RunInstruction): PackageCommand[] {
+  let found = substitutionsMemo.get(run);
+  if (found) return found;
+  found = [];
+  for (const script of substitutionScriptsOf(run)) {
+    for (let k = 0; k < script.commands.length; k++) {
+      const pc = recognize(run, script, k);
+      if (pc) found.push(pc);
+    }
+  }
+  substitutionsMemo.set(run, found);
+  return found;
 }
 
 /** The package commands one RUN may run, as its shell runs it (runPackageCommands, without script strings), in document order. */
@@ -324,26 +352,9 @@ export function substitutedCommands(cmd: SimpleCommand, depth = 0): SimpleComman
   const out: SimpleCommand[] = [];
   if (depth > 3) return out;
   for (const w of cmd.words) {
-    const raw = w.raw;
-    if (!raw.includes('$(') && !raw.includes('`')) continue;
-    let single = false;
-    let double = false;
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw[i];
-      if (single) {
-        if (c === "'") single = false;
-        continue;
-      }
-      if (c === '\\') i++;
-      else if (c === "'" && !double) single = true;
-      else if (c === '"') double = !double;
-      else if ((c === '$' && raw[i + 1] === '(' && raw[i + 2] !== '(') || c === '`') {
-        const end = c === '`' ? backquoteEnd(raw, i) : commandSubstitutionEnd(raw, i + 1);
-        if (raw[end - 1] !== (c === '`' ? '`' : ')') || end - 1 <= i) break;
-        const inner = raw.slice(c === '`' ? i + 1 : i + 2, end - 1);
-        for (const d of parseShell({ text: inner, offsets: identityOffsets(inner.length + 1) })) out.push(d, ...substitutedCommands(d, depth + 1));
-        i = end - 1;
-      }
+    for (const { from, to } of substitutionSpans(w.raw)) {
+      const inner = w.raw.slice(from, to);
+      for (const d of parseShell({ text: inner, offsets: identityOffsets(inner.length + 1) })) out.push(d, ...substitutedCommands(d, depth + 1));
     }
   }
   return out;

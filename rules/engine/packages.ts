@@ -13,7 +13,7 @@ import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dock
 import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
 import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
-import { pipedFromYesAt, stringScriptsOf } from './script-strings';
+import { isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -1161,7 +1161,14 @@ export function failureEndsRun(ctx: DockerfileContext, run: RunInstruction, scri
     k = closerAt;
   }
   if (!ends) return false;
-  if (script.host) return failureEndsRun(ctx, run, script.host.script, script.host.index);
+  if (script.host) {
+    // A command substitution's failure is its command's status only where that command has no program and no other
+    // substitution (`x=$(apt-get install curl)`: POSIX 2.9.1, "the exit status of the last command substitution
+    // performed"); `echo "$(…)"` has echo's.
+    const host = script.host.script.commands[script.host.index];
+    if (isSubstitution(script) && (host.programIndex >= 0 || host.words.reduce((n, w) => n + substitutionSpans(w.raw).length, 0) !== 1)) return false;
+    return failureEndsRun(ctx, run, script.host.script, script.host.index);
+  }
   if (script.heredoc && script.runner) {
     const feeder = script.feeder;
     const line = feeder && run.scripts.find((s) => !s.heredoc && s.commands.includes(feeder));
@@ -1496,8 +1503,26 @@ export function runsInEveryShell(run: RunInstruction, cmd: SimpleCommand): boole
 }
 
 function reachedBy(run: RunInstruction, cmd: SimpleCommand, ends: (script: RunScript) => number): boolean {
-  const script = run.scripts.find((s) => s.commands.includes(cmd)) ?? stringScriptsOf(run).find((s) => s.commands.includes(cmd));
-  return !script || scriptCommandReached(run, script, script.commands.indexOf(cmd), ends, 0);
+  const at = placeOf(run, cmd);
+  return !at || scriptCommandReached(run, at.script, at.index, ends, 0);
+}
+
+const placesOf = new WeakMap<RunInstruction, Map<SimpleCommand, { script: RunScript; index: number }>>();
+
+/**
+ * The script of a RUN that holds a command, and its index there: the RUN's scripts, the scripts of the shells it starts
+ * (stringScriptsOf) and of its command substitutions (substitutionScriptsOf). Indexed once per RUN: mayRun and
+ * runsInEveryShell ask it of every command.
+ */
+function placeOf(run: RunInstruction, cmd: SimpleCommand): { script: RunScript; index: number } | undefined {
+  let places = placesOf.get(run);
+  if (!places) {
+    places = new Map();
+    for (const scripts of [run.scripts, stringScriptsOf(run), substitutionScriptsOf(run)])
+      for (const script of scripts) script.commands.forEach((c, index) => places!.has(c) || places!.set(c, { script, index }));
+    placesOf.set(run, places);
+  }
+  return places.get(cmd);
 }
 
 function scriptCommandReached(run: RunInstruction, script: RunScript, k: number, ends: (script: RunScript) => number, depth: number): boolean {
@@ -1572,7 +1597,8 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   if (last < 0) return true;
   for (let k = last + 1; k < steps.length; k++) {
     const s = steps[k];
-    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+    // Not (yet) a cleanup in the script of a shell the RUN starts (Step.shell), which the document-order reading above does not read either.
+    if (s.kind === 'command' && !s.shell && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
 }
@@ -2030,8 +2056,9 @@ function andAppendKeepsStatus(ctx: DockerfileContext, run: RunInstruction, scrip
   const c = commands[j];
   if (!c || (c.next !== null && c.next !== ';' && c.next !== '\n') || c.words.some((w) => /^\d*<</.test(w.raw))) return false;
   if (commands.some(setsErrTrap)) return false;
-  // Nor one set in an `eval`'s text (runOrder reads it: `eval "trap 'exit 0' ERR"`), or by an `eval` of text not known.
-  if (runOrder(run).steps.some((s) => (s.evalScript && setsErrTrap(s.cmd)) || (s.kind === 'unknown' && builtinWords(s.cmd).words[0]?.raw === 'eval'))) return false;
+  // Nor one set in an `eval`'s text (runOrder reads it: `eval "trap 'exit 0' ERR"`), or by an `eval` of text not known;
+  // not in a shell the RUN starts (Step.shell), whose traps are that shell's.
+  if (runOrder(run).steps.some((s) => !s.shell && ((s.evalScript && setsErrTrap(s.cmd)) || (s.kind === 'unknown' && builtinWords(s.cmd).words[0]?.raw === 'eval')))) return false;
   if (!errexitMayBeOn(ctx, run, script)) return true;
   const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
   if (c.programIndex < 0 || lead.some((w) => OPENERS.has(w.value) || CLOSERS.has(w.value) || w.value === '!')) return false;

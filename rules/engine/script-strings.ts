@@ -6,7 +6,7 @@
  */
 import { hereDocRunner, isHereDocShell, type RunInstruction, type RunScript } from './dockerfile';
 import { invocation, shellProgramSource } from './run-commands';
-import { baseName, offsetTable, parseShell, withoutLeadingTabs, type MappedText, type SimpleCommand, type Word } from './shell';
+import { backquoteEnd, baseName, commandSubstitutionEnd, offsetTable, parseShell, withoutLeadingTabs, type MappedText, type SimpleCommand, type Word } from './shell';
 
 /** Shells whose `-c` argument is a script. */
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -187,10 +187,19 @@ export function commandsWithStrings(run: RunInstruction, script: RunScript): rea
   if (!strings.some((s) => outermostScript(s) === root)) found = root.commands;
   else {
     const out: SimpleCommand[] = [];
+    // The strings by the command that starts each: read once, not for every command.
+    const byHost = new Map<SimpleCommand, RunScript[]>();
+    for (const inner of strings) {
+      if (!inner.host) continue;
+      const host = inner.host.script.commands[inner.host.index];
+      const list = byHost.get(host);
+      if (list) list.push(inner);
+      else byHost.set(host, [inner]);
+    }
     const add = (s: RunScript) => {
-      s.commands.forEach((cmd, k) => {
+      s.commands.forEach((cmd) => {
         out.push(cmd);
-        for (const inner of strings) if (inner.host?.script === s && inner.host.index === k) add(inner);
+        for (const inner of byHost.get(cmd) ?? []) add(inner);
       });
     };
     add(root);
@@ -198,4 +207,74 @@ export function commandsWithStrings(run: RunInstruction, script: RunScript): rea
   }
   withStringsMemo.set(root, found);
   return found;
+}
+
+/**
+ * The command substitutions written in a word as written (`raw`): `$(…)` and backquotes, not inside single quotes, nor
+ * `$((…))` (arithmetic); `from`/`to` delimit the text inside. The reading stops at a substitution left open.
+ */
+export function substitutionSpans(raw: string): { from: number; to: number; backquote: boolean }[] {
+  const out: { from: number; to: number; backquote: boolean }[] = [];
+  if (!raw.includes('$(') && !raw.includes('`')) return out;
+  let single = false;
+  let double = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (single) {
+      if (c === "'") single = false;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === "'" && !double) single = true;
+    else if (c === '"') double = !double;
+    else if ((c === '$' && raw[i + 1] === '(' && raw[i + 2] !== '(') || c === '`') {
+      const end = c === '`' ? backquoteEnd(raw, i) : commandSubstitutionEnd(raw, i + 1);
+      if (raw[end - 1] !== (c === '`' ? '`' : ')') || end - 1 <= i) break;
+      out.push({ from: c === '`' ? i + 1 : i + 2, to: end - 1, backquote: c === '`' });
+      i = end - 1;
+    }
+  }
+  return out;
+}
+
+const substitutionsMemo = new WeakMap<RunInstruction, RunScript[]>();
+const substitutionScripts = new WeakSet<RunScript>();
+
+/**
+ * The scripts of the command substitutions in the words of a RUN's shell scripts (`x=$(apt-get install -y curl)`,
+ * `echo "$(apk add curl)"`, backquotes), in document order, each with the command whose word holds it as its host: the
+ * shell runs it "in a subshell environment" when it expands that command's words, before the command runs (POSIX 2.6.3
+ * Command Substitution), so an install there installs and a cleanup cleans, and its `exit` ends that subshell only
+ * (POSIX exit). Only a substitution whose characters are the document's one to one (its word written on one line; a
+ * backquoted one without `\`, which the shell reads differently there), so a finding and an edit land on what is
+ * written; not one inside another, nor in a script string.
+ */
+export function substitutionScriptsOf(run: RunInstruction): RunScript[] {
+  const found = substitutionsMemo.get(run);
+  if (found) return found;
+  const out: RunScript[] = [];
+  for (const script of run.scripts) {
+    if (!script.isShell || (!script.source.text.includes('$(') && !script.source.text.includes('`'))) continue;
+    script.commands.forEach((cmd, index) => {
+      for (const w of cmd.words) {
+        if (w.end - w.start !== w.raw.length) continue;
+        for (const span of substitutionSpans(w.raw)) {
+          const text = w.raw.slice(span.from, span.to);
+          if (text.trim() === '' || (span.backquote && text.includes('\\'))) continue;
+          const offsets = offsetTable(text.length + 1);
+          for (let k = 0; k <= text.length; k++) offsets[k] = w.start + span.from + k;
+          const sub = shellScript(run, { text, offsets }, script, index);
+          substitutionScripts.add(sub);
+          out.push(sub);
+        }
+      }
+    });
+  }
+  substitutionsMemo.set(run, out);
+  return out;
+}
+
+/** Whether a script is that of a command substitution (substitutionScriptsOf). */
+export function isSubstitution(script: RunScript): boolean {
+  return substitutionScripts.has(script);
 }
