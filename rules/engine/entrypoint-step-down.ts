@@ -692,14 +692,24 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
         if (!url && !src.includes('$') && /[*?[]/.test(src)) {
           // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
-          const expand = (): Write[] | undefined => {
-            const matched = globMatches(ctx, rel);
+          // ADD unpacks each local archive a wildcard matches, as it does a named one (review55b, F1).
+          const unpacked = (m: { rel: string; dir: boolean }) => kw === 'ADD' && !m.dir && localArchive(ctx, m.rel);
+          const toWrites = (matched: { rel: string; dir: boolean }[] | undefined): Write[] | undefined => {
             if (matched === undefined) return undefined;
             const intoDir = destIsDir || matched.length > 1;
             // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
-            return matched.map((m) => (m.dir ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
+            return matched.map((m) => (m.dir || unpacked(m) ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
           };
-          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand: once(expand) }, ins });
+          const all = once(() => toWrites(globMatches(ctx, rel)));
+          // For a path asked in a destination folder, only the matches that may land there: a file of its name, an archive ADD
+          // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2).
+          const expand = (at?: string): Write[] | undefined => {
+            if (at === undefined || !destIsDir || at === destAbs) return all();
+            const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
+            const ws = ctx.workspace;
+            return toWrites(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))));
+          };
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
         const unreadable = url || src.includes('$');
@@ -754,7 +764,7 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
  * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read, a folder reached
  * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched.
  */
-function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
+function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
   if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
   const pattern = globRegExp(path.posix.basename(rel));
@@ -764,7 +774,7 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
   const found = new Map<string, boolean>();
   const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found);
+    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found, keep);
     if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
@@ -776,9 +786,10 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
  * that is a symbolic link is taken as a folder: what it holds is not read): false when `folder` cannot be listed there,
  * undefined when not known: the context's ignore file cannot be read, `folder` is reached through a symbolic link, or more
  * than MAX_CONTEXT_ENTRIES entries are looked at. The folder of each entry is told by one listing of it; the ignore file is
- * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1).
+ * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1), and
+ * only against the entries `keep` accepts, when given (review55b, F2).
  */
-function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>): boolean | undefined {
+function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>, keep?: KeepEntry): boolean | undefined {
   if (throughLink(ctx, dir, folder)) return undefined;
   const at = path.join(dir, folder);
   const names = ctx.workspace.listDir?.(at);
@@ -794,12 +805,16 @@ function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix
     const m = prefix + name;
     const child = path.join(at, name);
     const isDir = ctx.workspace.isSymbolicLink?.(child) === true || ctx.workspace.listDir?.(child) !== undefined;
+    if (keep && !keep(m, child, isDir)) continue;
     // A folder left out may still send what a `!` line takes back: its files may land in the destination.
     if (matchEntry(ignore, m, parent).excluded && !(isDir && mayReincludeBelow(ignore, m))) continue;
     found.set(m, (found.get(m) ?? false) || isDir);
   }
   return true;
 }
+
+/** Which entries a listing keeps before the ignore file is applied (sentEntries): by context-relative path, path on disk and whether it is a folder. */
+type KeepEntry = (rel: string, child: string, dir: boolean) => boolean;
 
 /** matchEntry's answer for a context folder (`a/b`: `a`, then `b` in it), passed to the entries of that folder; none for the root. */
 function folderMatch(ignore: readonly DockerignorePattern[], folder: string): EntryMatch | undefined {
