@@ -120,3 +120,43 @@ describe('DF010: ADD of a glob that matches a local tar archive (F1)', () => {
     assert.ok(dc011[0].includes('the ADD on line 2 may write over'), dc011[0]);
   });
 });
+
+describe('DF010: ADD and COPY forms that write a tree into the destination (F5)', () => {
+  const at = (line: string, extra: [string, string][] = []) => {
+    const files = new Map<string, string>([['/w/Dockerfile', `# syntax=docker/dockerfile:1.7-labs\nFROM redis:7\n${line}\nCMD ["redis-server"]\n`], ...extra]);
+    return df010(files)[0];
+  };
+  const plain: [string, string] = ['/w/usr/local/bin/docker-entrypoint.sh', '#!/bin/sh\nexec "$@"\n'];
+
+  it('reads a remote archive ADD unpacks, a Git repository and a --parents source as writing below the destination', () => {
+    for (const line of [
+      'ADD --unpack=true https://example.com/redis-overlay.tar.gz /',
+      'ADD --unpack https://example.com/redis-overlay.tar.gz /usr/local/',
+      'ADD --unpack=$UNPACK https://example.com/redis-overlay.tar.gz /',
+      'ADD https://github.com/example/redis-overlay.git /',
+      'ADD https://github.com/example/redis-overlay.git#v1.0:bin /usr/local/bin/',
+      'ADD git@github.com:example/redis-overlay.git /usr/local/bin/',
+      'COPY --parents usr/local/bin/docker-entrypoint.sh /',
+      'COPY --parents ./usr/local/bin/docker-entrypoint.sh /',
+      'COPY --parents rootfs/./usr/local/bin/docker-entrypoint.sh /',
+      'COPY --parents usr/local/bin/*.sh /',
+    ]) {
+      const message = at(line, [plain, ['/w/rootfs/usr/local/bin/docker-entrypoint.sh', plain[1]]]);
+      assert.ok(message.includes(MAY_WRITE), `${line}: ${message}`);
+    }
+  });
+
+  it('keeps the step-down for a remote archive added whole, a local one with --unpack=false, and --parents elsewhere', () => {
+    for (const line of [
+      'ADD https://example.com/redis-overlay.tar.gz /',
+      'ADD --unpack=false overlay.tar.gz /',
+      'ADD --unpack=false *.tar.gz /',
+      'COPY --parents=false usr/local/bin/docker-entrypoint.sh /opt/',
+      'COPY --parents usr/local/bin/docker-entrypoint.sh /opt/',
+      'COPY usr/local/bin/docker-entrypoint.sh /',
+    ]) {
+      const message = at(line, [plain, ['/w/overlay.tar.gz', 'x']]);
+      assert.ok(message.includes(KEPT), `${line}: ${message}`);
+    }
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
-import { argWords } from './df-instructions';
+import { argWords, flagNamed } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown, type StepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
@@ -686,14 +686,25 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         if (fromStage || sources.length === 0) continue;
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
+      // `ADD --unpack=true <url>` unpacks a remote archive, `--unpack=false` leaves a local one whole (Dockerfile reference, ADD
+      // --unpack); `--parents` keeps a source's folders under the destination (COPY --parents) (review55b, F5).
+      const unpack = kw === 'ADD' ? boolFlag(ins, 'unpack') : false;
+      const parents = boolFlag(ins, 'parents');
       for (const src of sources) {
         const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
         const rel = contextRelative(src);
+        // A Git repository's files land in the destination (Dockerfile reference, ADD, "Adding files from a Git repository");
+        // a remote archive ADD may unpack there; a source whose folders are kept may write anywhere below it (unless read below).
+        const remoteTree = kw === 'ADD' && (gitSource(src) || (url && (unpack === true || unpack === null)));
+        if (remoteTree || parents === null || (parents && (url || src.includes('$') || /[*?[]/.test(src)))) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
         // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
         if (!url && !src.includes('$') && /[*?[]/.test(src)) {
           // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
           // ADD unpacks each local archive a wildcard matches, as it does a named one (review55b, F1).
-          const unpacked = (m: { rel: string; dir: boolean }) => kw === 'ADD' && !m.dir && localArchive(ctx, m.rel);
+          const unpacked = (m: { rel: string; dir: boolean }) => kw === 'ADD' && unpack !== false && !m.dir && localArchive(ctx, m.rel);
           const toWrites = (matched: { rel: string; dir: boolean }[] | undefined): Write[] | undefined => {
             if (matched === undefined) return undefined;
             const intoDir = destIsDir || matched.length > 1;
@@ -721,6 +732,10 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
+        if (kind === 'folder' && parents) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
         if (kind === 'folder') {
           const toWrite = (m: { rel: string; dir: boolean }): Write => {
             const target = path.posix.join(destAbs, path.posix.basename(m.rel));
@@ -738,19 +753,41 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         }
         // ADD unpacks a local tar archive into the destination (Dockerfile reference, ADD, "Adding local tar archives"): its
         // members may write anything there (`ADD rootfs.tar.gz /`; review54b, F3).
-        if (kw === 'ADD' && !unreadable && localArchive(ctx, rel)) {
+        if (kw === 'ADD' && unpack !== false && !unreadable && localArchive(ctx, rel)) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
         // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
         // write anything in the destination, as a glob that cannot be matched does.
         const name = path.posix.basename(rel);
-        const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
+        // With --parents the file lands at its path below the destination, from the `./` in it when there is one (`a/./b/f`: `b/f`).
+        const kept = parents && !unreadable ? contextRelative(`/${src.replace(/\\/g, '/')}`.split('/./').pop()!) : undefined;
+        const target = kept ? path.posix.join(destAbs, kept) : destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
         steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
       }
     }
   }
   return { steps, workdir };
+}
+
+/**
+ * A boolean flag of a COPY or ADD (`--unpack`, `--unpack=true`, `--parents=false`): undefined when absent, null when its value
+ * is not known (a variable, another word).
+ */
+function boolFlag(ins: Instruction, name: string): boolean | null | undefined {
+  const flag = flagNamed(ins, name);
+  if (!flag) return undefined;
+  const value = flag.getValue();
+  if (value === null) return true;
+  return /^(?:true|1)$/i.test(value) ? true : /^(?:false|0)$/i.test(value) ? false : null;
+}
+
+/**
+ * Whether an ADD source is a Git repository, as BuildKit's Git reference reads one: an scp-like `git@host:path`, a `git://` or
+ * `ssh://` URL, or an HTTP(S) URL whose path ends in `.git` (a `#ref:subdir` fragment after it).
+ */
+function gitSource(src: string): boolean {
+  return /^[\w.-]+@[\w.-]+:(?!\/\/)/.test(src) || /^(?:git|ssh|git\+ssh):\/\//i.test(src) || /^https?:\/\/[^#?]+\.git\/?(?:[#?].*)?$/i.test(src);
 }
 
 /**
