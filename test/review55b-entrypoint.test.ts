@@ -160,3 +160,27 @@ describe('DF010: ADD and COPY forms that write a tree into the destination (F5)'
     }
   });
 });
+
+describe('DF010: a folder COPY over / is followed down to the script by name (F4)', () => {
+  const rootfs = (entries: [string, string][], ignore?: string, links: string[] = []) => {
+    const files = new Map<string, string>([['/w/Dockerfile', 'FROM redis:7.4\nCOPY rootfs/ /\n'], ...entries.map(([p, t]): [string, string] => [`/w/rootfs/${p}`, t])]);
+    if (ignore !== undefined) files.set('/w/.dockerignore', ignore);
+    return df010(files, { ...viewOf(files), isSymbolicLink: (p) => links.includes(p) })[0];
+  };
+  const script = '#!/bin/sh\nexec "$@"\n';
+
+  it('keeps the step-down when the tree holds no script at that path, or the ignore file leaves it out', () => {
+    for (const m of [
+      rootfs([['usr/local/etc/redis/redis.conf', 'bind 0.0.0.0\n'], ['etc/sysctl.d/redis.conf', 'vm.overcommit_memory = 1\n']]),
+      rootfs([['usr/local/bin/healthcheck.sh', script]]),
+      rootfs([['usr/local/bin/docker-entrypoint.sh', script]], 'rootfs/usr/local/bin/docker-entrypoint.sh\n'),
+      rootfs([['usr/local/bin/docker-entrypoint.sh', script]], 'rootfs/usr\n'),
+    ]) assert.ok(m.includes(KEPT), m);
+  });
+
+  it('reads the script the tree holds, and takes a folder on the way that is a link as writing anything', () => {
+    assert.ok(rootfs([['usr/local/bin/docker-entrypoint.sh', script]]).includes(MAY_WRITE));
+    assert.ok(rootfs([['usr/local/bin/docker-entrypoint.sh', script]], 'rootfs/usr\n!rootfs/usr/local/bin/docker-entrypoint.sh\n').includes(MAY_WRITE));
+    assert.ok(rootfs([['usr/local/lib/x.conf', 'x\n']], undefined, ['/w/rootfs/usr/local']).includes(MAY_WRITE));
+  });
+});

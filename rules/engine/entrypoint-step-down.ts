@@ -742,11 +742,24 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
             return m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel };
           };
           const all = once(() => folderEntries(ctx, rel)?.map(toWrite));
+          // The path asked is followed down by name, one folder at a time (`COPY rootfs/ /` writes /usr/local/bin/x only from
+          // rootfs/usr/local/bin/x), to a file, an entry not sent, or a folder reached through a link (not read) (review55b, F4).
           const expand = (at?: string): Write[] | undefined => {
             if (at === undefined) return all();
-            const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
-            const entry = folderEntry(ctx, rel, name);
-            return entry === undefined ? undefined : entry === null ? [] : [toWrite(entry)];
+            const names = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/');
+            let folder = rel;
+            let target = destAbs;
+            for (const [i, name] of names.entries()) {
+              const entry = folderEntry(ctx, folder, name);
+              if (entry === undefined) return undefined;
+              if (entry === null) return [];
+              if (i === 0 && (!entry.dir || names.length === 1)) return [toWrite(entry)];
+              target = path.posix.join(target, name);
+              if (!entry.dir) return [{ target, tree: false, source: entry.rel }];
+              if (i === names.length - 1 || linkedInContext(ctx, entry.rel)) return [{ target, tree: true, source: undefined }];
+              folder = entry.rel;
+            }
+            return [];
           };
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
@@ -925,6 +938,11 @@ function folderEntry(ctx: DockerfileContext, rel: string, name: string): { rel: 
     found = (found ?? false) || isDir;
   }
   return found === undefined ? null : { rel: m, dir: found };
+}
+
+/** Whether a context path is a symbolic link in a folder the context may be: what it holds is not read (review54b, F4). */
+function linkedInContext(ctx: DockerfileContext, rel: string): boolean {
+  return contextCandidates(ctx).dirs.some((dir) => ctx.workspace.isSymbolicLink?.(path.join(dir, rel)) === true);
 }
 
 /**
