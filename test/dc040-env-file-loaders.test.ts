@@ -83,3 +83,34 @@ describe('DC040: a service of an include:d file that loads .env whole (review54b
     assert.equal(f.fix?.title, 'Move POSTGRES_PASSWORD to .env');
   });
 });
+
+describe('DC040: a service whose env_file compose.override.yaml drops is not named (review55b, F6)', () => {
+  const withOverride = (override: string) => {
+    const compose = `services:\n${DB}  web:\n    image: nginx:1.27\n    env_file: .env\n`;
+    const files = new Map([
+      ['/p/compose.yaml', compose],
+      ['/p/compose.override.yaml', override],
+      ['/p/.env', 'NODE_ENV=production\n'],
+      ['/p/.env.web', 'PORT=3000\n'],
+      ['/p/.gitignore', '.env\n'],
+    ]);
+    const analysis = analyze(allRules, 'compose', '/p/compose.yaml', compose, viewOf(files, '/p'), DEFAULT_CONFIG);
+    return analysis.findings.filter((f) => f.code === 'DC040').map((f) => ({ message: f.message, title: fixFinding(allRules, analysis.context, f)?.title }));
+  };
+
+  it('!reset and !override on env_file, or on the service, leave web without .env', () => {
+    for (const over of ['services:\n  web:\n    env_file: !reset []\n', 'services:\n  web:\n    env_file: !override [.env.web]\n', 'services:\n  web: !override\n    image: nginx:1.27\n']) {
+      const [f] = withOverride(over);
+      assert.equal(f.title, 'Move POSTGRES_PASSWORD to .env', over);
+      assert.ok(!f.message.includes("'web'"), `${over}: ${f.message}`);
+    }
+  });
+
+  it('an override that appends another env_file keeps .env (a sequence is appended), and one that names .env is named', () => {
+    const [kept] = withOverride('services:\n  web:\n    env_file: [.env.web]\n');
+    assert.equal(kept.title, "Move POSTGRES_PASSWORD to .env (service 'web' loads .env as env_file and would get it)");
+    const [again] = withOverride('services:\n  web:\n    env_file: !override [.env]\n');
+    assert.ok(again.title?.includes("'web' of compose.override.yaml"), again.title);
+    for (const f of [kept, again]) assert.ok(!f.message.includes(PASSWORD) && !f.title?.includes(PASSWORD));
+  });
+});

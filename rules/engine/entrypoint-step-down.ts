@@ -6,7 +6,7 @@
  */
 import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { DockerfileContext, Stage } from './dockerfile';
-import { argWords } from './df-instructions';
+import { argWords, flagNamed } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown, type StepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
@@ -686,20 +686,41 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
         if (fromStage || sources.length === 0) continue;
       }
       const destIsDir = dest.endsWith('/') || sources.length + (heredoc ? 1 : 0) > 1;
+      // `ADD --unpack=true <url>` unpacks a remote archive, `--unpack=false` leaves a local one whole (Dockerfile reference, ADD
+      // --unpack); `--parents` keeps a source's folders under the destination (COPY --parents) (review55b, F5).
+      const unpack = kw === 'ADD' ? boolFlag(ins, 'unpack') : false;
+      const parents = boolFlag(ins, 'parents');
       for (const src of sources) {
         const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
         const rel = contextRelative(src);
+        // A Git repository's files land in the destination (Dockerfile reference, ADD, "Adding files from a Git repository");
+        // a remote archive ADD may unpack there; a source whose folders are kept may write anywhere below it (unless read below).
+        const remoteTree = kw === 'ADD' && (gitSource(src) || (url && (unpack === true || unpack === null)));
+        if (remoteTree || parents === null || (parents && (url || src.includes('$') || /[*?[]/.test(src)))) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
         // A glob (`COPY *.sh /usr/local/bin/`): what it matches in the build context (review51, finding 8).
         if (!url && !src.includes('$') && /[*?[]/.test(src)) {
           // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
-          const expand = (): Write[] | undefined => {
-            const matched = globMatches(ctx, rel);
+          // ADD unpacks each local archive a wildcard matches, as it does a named one (review55b, F1).
+          const unpacked = (m: { rel: string; dir: boolean }) => kw === 'ADD' && unpack !== false && !m.dir && localArchive(ctx, m.rel);
+          const toWrites = (matched: { rel: string; dir: boolean }[] | undefined): Write[] | undefined => {
             if (matched === undefined) return undefined;
             const intoDir = destIsDir || matched.length > 1;
             // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
-            return matched.map((m) => (m.dir ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
+            return matched.map((m) => (m.dir || unpacked(m) ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
           };
-          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand: once(expand) }, ins });
+          const all = once(() => toWrites(globMatches(ctx, rel)));
+          // For a path asked in a destination folder, only the matches that may land there: a file of its name, an archive ADD
+          // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2).
+          const expand = (at?: string): Write[] | undefined => {
+            if (at === undefined || !destIsDir || at === destAbs) return all();
+            const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
+            const ws = ctx.workspace;
+            return toWrites(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))));
+          };
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
         const unreadable = url || src.includes('$');
@@ -711,36 +732,75 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
+        if (kind === 'folder' && parents) {
+          steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
+          continue;
+        }
         if (kind === 'folder') {
           const toWrite = (m: { rel: string; dir: boolean }): Write => {
             const target = path.posix.join(destAbs, path.posix.basename(m.rel));
             return m.dir ? { target, tree: true, source: undefined } : { target, tree: false, source: m.rel };
           };
           const all = once(() => folderEntries(ctx, rel)?.map(toWrite));
+          // The path asked is followed down by name, one folder at a time (`COPY rootfs/ /` writes /usr/local/bin/x only from
+          // rootfs/usr/local/bin/x), to a file, an entry not sent, or a folder reached through a link (not read) (review55b, F4).
           const expand = (at?: string): Write[] | undefined => {
             if (at === undefined) return all();
-            const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
-            const entry = folderEntry(ctx, rel, name);
-            return entry === undefined ? undefined : entry === null ? [] : [toWrite(entry)];
+            const names = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/');
+            let folder = rel;
+            let target = destAbs;
+            for (const [i, name] of names.entries()) {
+              const entry = folderEntry(ctx, folder, name);
+              if (entry === undefined) return undefined;
+              if (entry === null) return [];
+              if (i === 0 && (!entry.dir || names.length === 1)) return [toWrite(entry)];
+              target = path.posix.join(target, name);
+              if (!entry.dir) return [{ target, tree: false, source: entry.rel }];
+              if (i === names.length - 1 || linkedInContext(ctx, entry.rel)) return [{ target, tree: true, source: undefined }];
+              folder = entry.rel;
+            }
+            return [];
           };
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
         // ADD unpacks a local tar archive into the destination (Dockerfile reference, ADD, "Adding local tar archives"): its
         // members may write anything there (`ADD rootfs.tar.gz /`; review54b, F3).
-        if (kw === 'ADD' && !unreadable && localArchive(ctx, rel)) {
+        if (kw === 'ADD' && unpack !== false && !unreadable && localArchive(ctx, rel)) {
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined }, ins });
           continue;
         }
         // A name that comes from a variable (`COPY $SCRIPT /usr/local/bin/`) may be any file or folder of the context: it may
         // write anything in the destination, as a glob that cannot be matched does.
         const name = path.posix.basename(rel);
-        const target = destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
+        // With --parents the file lands at its path below the destination, from the `./` in it when there is one (`a/./b/f`: `b/f`).
+        const kept = parents && !unreadable ? contextRelative(`/${src.replace(/\\/g, '/')}`.split('/./').pop()!) : undefined;
+        const target = kept ? path.posix.join(destAbs, kept) : destIsDir && !name.includes('$') ? path.posix.join(destAbs, name) : destAbs;
         steps.push({ kind: 'copy', write: { target, tree: unreadable && destIsDir, source: unreadable ? undefined : rel }, ins });
       }
     }
   }
   return { steps, workdir };
+}
+
+/**
+ * A boolean flag of a COPY or ADD (`--unpack`, `--unpack=true`, `--parents=false`): undefined when absent, null when its value
+ * is not known (a variable, another word).
+ */
+function boolFlag(ins: Instruction, name: string): boolean | null | undefined {
+  const flag = flagNamed(ins, name);
+  if (!flag) return undefined;
+  const value = flag.getValue();
+  if (value === null) return true;
+  return /^(?:true|1)$/i.test(value) ? true : /^(?:false|0)$/i.test(value) ? false : null;
+}
+
+/**
+ * Whether an ADD source is a Git repository, as BuildKit's Git reference reads one: an scp-like `git@host:path`, a `git://` or
+ * `ssh://` URL, or an HTTP(S) URL whose path ends in `.git` (a `#ref:subdir` fragment after it).
+ */
+function gitSource(src: string): boolean {
+  return /^[\w.-]+@[\w.-]+:(?!\/\/)/.test(src) || /^(?:git|ssh|git\+ssh):\/\//i.test(src) || /^https?:\/\/[^#?]+\.git\/?(?:[#?].*)?$/i.test(src);
 }
 
 /**
@@ -754,7 +814,7 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
  * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read, a folder reached
  * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched.
  */
-function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: boolean }[] | undefined {
+function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
   if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
   const pattern = globRegExp(path.posix.basename(rel));
@@ -764,7 +824,7 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
   const found = new Map<string, boolean>();
   const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found);
+    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found, keep);
     if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
@@ -776,9 +836,10 @@ function globMatches(ctx: DockerfileContext, rel: string): { rel: string; dir: b
  * that is a symbolic link is taken as a folder: what it holds is not read): false when `folder` cannot be listed there,
  * undefined when not known: the context's ignore file cannot be read, `folder` is reached through a symbolic link, or more
  * than MAX_CONTEXT_ENTRIES entries are looked at. The folder of each entry is told by one listing of it; the ignore file is
- * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1).
+ * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1), and
+ * only against the entries `keep` accepts, when given (review55b, F2).
  */
-function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>): boolean | undefined {
+function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>, keep?: KeepEntry): boolean | undefined {
   if (throughLink(ctx, dir, folder)) return undefined;
   const at = path.join(dir, folder);
   const names = ctx.workspace.listDir?.(at);
@@ -794,12 +855,16 @@ function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix
     const m = prefix + name;
     const child = path.join(at, name);
     const isDir = ctx.workspace.isSymbolicLink?.(child) === true || ctx.workspace.listDir?.(child) !== undefined;
+    if (keep && !keep(m, child, isDir)) continue;
     // A folder left out may still send what a `!` line takes back: its files may land in the destination.
     if (matchEntry(ignore, m, parent).excluded && !(isDir && mayReincludeBelow(ignore, m))) continue;
     found.set(m, (found.get(m) ?? false) || isDir);
   }
   return true;
 }
+
+/** Which entries a listing keeps before the ignore file is applied (sentEntries): by context-relative path, path on disk and whether it is a folder. */
+type KeepEntry = (rel: string, child: string, dir: boolean) => boolean;
 
 /** matchEntry's answer for a context folder (`a/b`: `a`, then `b` in it), passed to the entries of that folder; none for the root. */
 function folderMatch(ignore: readonly DockerignorePattern[], folder: string): EntryMatch | undefined {
@@ -873,6 +938,11 @@ function folderEntry(ctx: DockerfileContext, rel: string, name: string): { rel: 
     found = (found ?? false) || isDir;
   }
   return found === undefined ? null : { rel: m, dir: found };
+}
+
+/** Whether a context path is a symbolic link in a folder the context may be: what it holds is not read (review54b, F4). */
+function linkedInContext(ctx: DockerfileContext, rel: string): boolean {
+  return contextCandidates(ctx).dirs.some((dir) => ctx.workspace.isSymbolicLink?.(path.join(dir, rel)) === true);
 }
 
 /**
