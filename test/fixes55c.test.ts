@@ -108,3 +108,32 @@ describe('DG001 never deletes a suppression whose finding may exist in another c
     }
   });
 });
+
+/** A Dockerfile with an ENV secret that DF020 offers to move to .env (review 55c, F2). */
+const SECRET_DOCKERFILE = 'FROM node:22-alpine\nWORKDIR /app\nCOPY --chown=node:node package.json server.js ./\nENV SESSION_SECRET=Kq7zP2mX9vLw4Rt8\nUSER node\nCMD ["node", "server.js"]\n';
+
+describe('DF020: the move to .env is a quick fix for a service that builds and names a registry image (review 55c, F2)', () => {
+  const df020 = (image: string) => {
+    const dir = project({ Dockerfile: SECRET_DOCKERFILE, 'compose.yaml': `services:\n  api:\n    build: .\n    image: ${image}\n`, '.gitignore': '.env\n' });
+    return { dir, fix: findings(dir).find((f) => f.code === 'DF020')?.fix };
+  };
+
+  for (const image of ['ghcr.io/acme/api:${TAG:-latest}', 'acme/api:1.4', 'localhost:5000/api', '${IMAGE}']) {
+    it(`image: ${image} is pushed by docker compose push: not safe, the title says why, check --fix moves nothing`, () => {
+      const { dir, fix } = df020(image);
+      assert.equal(fix?.safe, false, JSON.stringify(fix));
+      assert.match(fix.title, /^Move SESSION_SECRET to \.env \(service api; (service api names the registry image .*, which docker compose push publishes without SESSION_SECRET|the image of service api cannot be read and may be pushed)\)$/);
+      assert.doesNotMatch(fix.title, /Kq7zP2mX9vLw4Rt8/);
+      runCli(['check', '.', '--fix'], dir);
+      assert.equal(read(dir, 'Dockerfile'), SECRET_DOCKERFILE);
+      assert.ok(!fs.existsSync(path.join(dir, '.env')));
+    });
+  }
+
+  it('control: a local image name (api:dev), which push sends nowhere, keeps the safe move', () => {
+    const { dir, fix } = df020('api:dev');
+    assert.deepEqual([fix?.title, fix?.safe], ['Move SESSION_SECRET to .env (service api)', true]);
+    runCli(['check', '.', '--fix'], dir);
+    assert.doesNotMatch(read(dir, 'Dockerfile'), /SESSION_SECRET/);
+  });
+});
