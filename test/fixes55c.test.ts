@@ -137,3 +137,26 @@ describe('DF020: the move to .env is a quick fix for a service that builds and n
     assert.doesNotMatch(read(dir, 'Dockerfile'), /SESSION_SECRET/);
   });
 });
+
+describe('DR003 reads every sibling Dockerfile the walk analyzes, by its own name predicate (review 55c, F3)', () => {
+  const MAIN = 'FROM alpine:3.21\nCOPY . /src\nCMD ["ls", "/src"]\n';
+  const TOOLS = 'FROM alpine:3.21\nWORKDIR /src\nCOPY . .\nRUN apk add --no-cache git && git describe --always > VERSION\n';
+  const dr003 = (files: Record<string, string>) => {
+    const dir = project({ Dockerfile: MAIN, ...files });
+    return { dir, fix: findings(dir).find((f) => f.code === 'DR003' && f.range.start.line === 1 && (f as unknown as { file: string }).file === 'Dockerfile')?.fix };
+  };
+
+  for (const name of ['Dockerfile-tools', 'tools-Dockerfile', 'tools_Dockerfile', 'api.Dockerfile.prod', 'DOCKERFILE-tools']) {
+    it(`a sibling ${name} that runs git makes adding .git to the shared .dockerignore not safe; check --fix leaves it`, () => {
+      const { dir, fix } = dr003({ [name]: TOOLS });
+      assert.equal(fix?.safe, false, JSON.stringify(fix));
+      runCli(['check', 'Dockerfile', '--fix'], dir);
+      assert.ok(!fs.existsSync(path.join(dir, '.dockerignore')), 'no .dockerignore written');
+    });
+  }
+
+  it('controls: the sibling has its own <Dockerfile>.dockerignore, or runs no git: safe', () => {
+    assert.equal(dr003({ 'Dockerfile-tools': TOOLS, 'Dockerfile-tools.dockerignore': 'node_modules\n' }).fix?.safe, true);
+    assert.equal(dr003({ 'Dockerfile-tools': 'FROM alpine:3.21\nCOPY . /src\n' }).fix?.safe, true);
+  });
+});
