@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { applyTextEdits } from '../rules';
+import { allRules, analyze, applyTextEdits, DEFAULT_CONFIG, fixFinding } from '../rules';
+import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { applyWorkspaceEdit, TestClient } from './helpers/lsp-client';
 import { tempDir } from './helpers/temp';
@@ -158,5 +159,25 @@ describe('DR003 reads every sibling Dockerfile the walk analyzes, by its own nam
   it('controls: the sibling has its own <Dockerfile>.dockerignore, or runs no git: safe', () => {
     assert.equal(dr003({ 'Dockerfile-tools': TOOLS, 'Dockerfile-tools.dockerignore': 'node_modules\n' }).fix?.safe, true);
     assert.equal(dr003({ 'Dockerfile-tools': 'FROM alpine:3.21\nCOPY . /src\n' }).fix?.safe, true);
+  });
+});
+
+describe('DF011: "Remove sudo" is not safe after a umask in the script (review 55c, F5)', () => {
+  const sudoFix = (run: string) => {
+    const text = `FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo && rm -rf /var/lib/apt/lists/*\n${run}\nCMD ["bash"]\n`;
+    const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', text, viewOf(new Map([['/w/Dockerfile', text]])), DEFAULT_CONFIG);
+    const f = a.findings.find((x) => x.code === 'DF011' && x.range.start.line === 2);
+    return f && fixFinding(allRules, a.context, f);
+  };
+
+  for (const run of ['RUN umask 0002 && sudo mkdir -p /srv/shared', 'RUN builtin umask 000; sudo mkdir -p /srv/shared', 'RUN shared() { umask 0002; }; shared && sudo mkdir -p /srv/shared', "RUN eval 'umask 0002' && sudo mkdir -p /srv/shared"]) {
+    it(`${run}: offered, not safe`, () => {
+      const fix = sudoFix(run);
+      assert.deepEqual([fix?.title, fix?.safe], ['Remove sudo', false]);
+    });
+  }
+
+  it('control: no umask before sudo (one after it does not matter) keeps the safe fix', () => {
+    assert.deepEqual([sudoFix('RUN sudo mkdir -p /srv/shared && umask 0002')?.title, sudoFix('RUN sudo mkdir -p /srv/shared && umask 0002')?.safe], ['Remove sudo', true]);
   });
 });
