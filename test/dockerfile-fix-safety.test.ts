@@ -142,13 +142,13 @@ function fixesOf(code: string, name: string): string[] {
 
 describe('DF020: the image another service runs or another Dockerfile builds on keeps what it lost unseen (review 40b)', () => {
   it('a service that runs the image without building it (another tag of it), or another compose file beside it that runs it (`image: ghcr.io/acme/api:${TAG}`): the move is not safe', () => {
-    assert.deepEqual(fixesOf('DF020', 'move-env-image-run-by-another-service'), ['5:false:Move STRIPE_API_KEY to .env (service api)']);
-    assert.deepEqual(fixesOf('DF020', 'move-env-image-run-by-prod-file'), ['5:false:Move STRIPE_API_KEY to .env (service api)']);
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-run-by-another-service'), ['5:false:Move STRIPE_API_KEY to .env (service api; service api names the registry image acme/api:dev, which docker compose push publishes without STRIPE_API_KEY)']);
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-run-by-prod-file'), ['5:false:Move STRIPE_API_KEY to .env (service api; service api names the registry image ghcr.io/acme/api:${TAG:-dev}, which docker compose push publishes without STRIPE_API_KEY)']);
   });
 
   it('a Dockerfile built on the image (`additional_contexts: service:base`, or `FROM ${BASE_IMAGE}` given the image by build.args): the move is not safe', () => {
     assert.deepEqual(fixesOf('DF020', 'move-env-image-built-on-by-context'), ['3:false:Move APP_SIGNING_KEY to .env (service base)']);
-    assert.deepEqual(fixesOf('DF020', 'move-env-image-built-on-by-from'), ['3:false:Move APP_SIGNING_KEY to .env (service base)']);
+    assert.deepEqual(fixesOf('DF020', 'move-env-image-built-on-by-from'), ['3:false:Move APP_SIGNING_KEY to .env (service base; service base names the registry image acme/base:dev, which docker compose push publishes without APP_SIGNING_KEY)']);
   });
 
   it('a service that sets the name itself (an env_file that sets it, a value in environment:) keeps its value: the ENV is only removed, as a quick fix, and nothing is written to .env (review 40b r1, p23)', () => {

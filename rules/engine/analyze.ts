@@ -8,7 +8,7 @@ import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
 import { maskSecretValues } from './secrets';
-import { coverageOf, coveringComment, findIgnoreComments, type IgnoreComment } from './suppress';
+import { coverageOf, coveringComment, findIgnoreComments, variesPerCheckout, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
 export { fileKindOf };
@@ -279,7 +279,9 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
       return r !== undefined && r.kind !== 'any' && r.kind !== context.kind ? r.kind : undefined;
     };
     const unused = c.codes.filter((x) => !used.has(`${c.line}:${x.code}`) && (!known.has(x.code) || enabledHere(x.code) || otherKind(x.code) !== undefined));
-    for (const x of unused) {
+    // Why each unused code's finding may exist in another checkout (review 55c, F1): deleting the whole comment deletes them all.
+    const varying = unused.map((x) => (known.has(x.code) && otherKind(x.code) === undefined ? variesPerCheckout(context, x.code, c.scope === 'line' ? c.target : -1, c.scope === 'line' ? coverageOf(context, c.target).to : -1) : undefined));
+    for (const [i, x] of unused.entries()) {
       const remaining = c.codes.filter((y) => !unused.includes(y)).map((y) => y.code);
       const data: IgnoreUnusedData = {
         line: c.line,
@@ -293,6 +295,8 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
         remaining,
         ...(c.scope === 'line' ? { covers: { ...coverageOf(context, c.target), stacked: c.target !== c.line + 1 } } : {}),
       };
+      if (varying[i]) data.varies = varying[i];
+      else if (data.wholeComment && varying.some((v) => v)) data.othersVary = true;
       kept.push(metaFinding(meta, severity, context, x.range, data));
     }
   }

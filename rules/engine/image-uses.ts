@@ -88,6 +88,22 @@ function composeName(compose: ComposeContext, raw: string): string {
   return interpolate(raw, (n) => env?.get(n) ?? (withDefault.has(n) ? undefined : ANY)).value ?? ANY;
 }
 
+/**
+ * The image a building service names as what `docker compose push` publishes: its `image:` (through `extends:`) when
+ * that names a registry host or a Docker Hub namespace (a `/` in the name as Compose reads it with the `.env`), or
+ * when a variable that is not known may (`${IMAGE}`); undefined for a local name (`api:dev`, which push would send
+ * to `docker.io/library/api`, where nobody may push) or none, 'unknown' when a base cannot be read
+ * (https://docs.docker.com/reference/cli/docker/compose/push/: "Pushes images for services to their respective
+ * registry/repository", with the `build: .` + `image: your-dockerid/yourimage` example; review 55c, F2).
+ */
+export function pushedImage(b: BuildingService): string | undefined | 'unknown' {
+  const image = imageThrough(b.compose, b.service);
+  if (image === 'unknown') return 'unknown';
+  if (!image) return undefined;
+  const name = composeName(image.found.ctx, image.raw);
+  return name.includes('/') || [...name].some(isWild) ? image.raw : undefined;
+}
+
 /** The names of the image a building service makes: its `image:` (through `extends:`), else Compose's `<project>-<service>`; 'unknown' when a base cannot be read. */
 function builtImageNames(b: BuildingService): string[] | 'unknown' {
   const image = imageThrough(b.compose, b.service);

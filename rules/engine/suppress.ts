@@ -276,3 +276,30 @@ function addCodeEdit(ctx: AnyContext, comment: IgnoreComment, code: string): Tex
   }
   return { range: { start: last.range.end, end: last.range.end }, newText: `,${code}` };
 }
+
+/**
+ * Rules whose findings depend on the analysis date: the end-of-life and image-variant catalogs are read as of
+ * `--eol-date` / `eol.date` or today (eol.ts `analysisDate`), so CI with a fixed date and a developer on the real
+ * date see different findings (review 55c, F1).
+ */
+const DATE_CODES = new Set(['DF003', 'DF005', 'DC003', 'DC004']);
+/**
+ * Rules whose findings depend on what git ignores and which env files exist in this checkout: the clone's
+ * `.git/info/exclude`, the user's own `core.excludesFile`, a git-ignored `.env` that a clone does not have.
+ */
+const CHECKOUT_CODES = new Set(['DR001', 'DR002', 'DR004']);
+
+/**
+ * Why a finding of `code` on the lines `from`–`to` (the whole file when `from` is -1) may exist in another checkout
+ * though there is none here, or undefined when nothing on those lines varies: the analysis date (DATE_CODES), what
+ * git ignores (CHECKOUT_CODES), or a variable (`$`: a compose file's `${…}` that the git-ignored `.env` or the shell
+ * sets, a Dockerfile ARG a build passes) or an `env_file:` on those lines. DG001 then reports the comment without a
+ * safe fix: fix-all and `check --fix` in a fresh clone or CI must not delete a suppression in use where the
+ * `.env` is (review 55c, F1).
+ */
+export function variesPerCheckout(ctx: AnyContext, code: string, from: number, to: number): 'date' | 'git' | 'env' | undefined {
+  if (DATE_CODES.has(code)) return 'date';
+  if (CHECKOUT_CODES.has(code)) return 'git';
+  const text = from < 0 ? ctx.text : Array.from({ length: to - from + 1 }, (_, i) => ctx.lines.lineText(from + i)).join('\n');
+  return text.includes('$') || (ctx.kind === 'compose' && /\benv_file\b/.test(text)) ? 'env' : undefined;
+}

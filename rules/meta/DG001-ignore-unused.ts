@@ -23,6 +23,21 @@ export interface IgnoreUnusedData {
    * that starts there (0-based lines).
    */
   covers?: { construct: 'line' | 'scalar' | 'heredoc'; from: number; to: number; stacked: boolean };
+  /**
+   * `unused`: why the code's finding may exist in another checkout though there is none here (suppress.ts
+   * `variesPerCheckout`): the analysis date, what git ignores there, or a variable or env file the lines read.
+   * The fix is then a quick fix only (review 55c, F1).
+   */
+  varies?: 'date' | 'git' | 'env';
+  /** The whole comment goes and another of its codes `varies`: the fix is a quick fix only. */
+  othersVary?: true;
+}
+
+/** What the message says instead of "remove it" when the finding may exist elsewhere. */
+function variesText(d: IgnoreUnusedData): string {
+  if (d.varies === 'date') return `in this checkout, but ${d.code} depends on the analysis date (--eol-date, eol.date): check before removing it`;
+  if (d.varies === 'git') return `in this checkout, but ${d.code} depends on what git ignores and which env files exist in each checkout: check before removing it`;
+  return `in this checkout, but ${d.scope === 'file' ? 'the file reads' : 'these lines read'} a variable or env file whose value may differ in another checkout (a git-ignored .env): check before removing it`;
 }
 
 /** Where a line ignore comment looks for its findings, as the message says it. */
@@ -44,15 +59,15 @@ export default defineRule<'any', IgnoreUnusedData>({
   fixable: 'always',
   docs: {
     summary: 'A `docker-guardrails-ignore` comment, or a code in it, suppresses nothing.',
-    what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or a rule of the other file kind (a Dockerfile rule — `DF…`, `DR003` — in a compose file; a compose file rule — `DC…`, `DR001`, `DR002`, `DR004`, `DG003`, `DG004` — in a Dockerfile: it never runs there, so it can suppress nothing), or the comment names no code at all. A line comment covers the line below it (past the ignore comments and other linters\' line pragmas stacked with it) and, when that line starts a YAML value written over several lines (`command: >`, `- |`, a multi-line quoted or plain value) or a Dockerfile instruction with a heredoc (`RUN <<EOF` … `EOF`), the whole value or instruction: the message says which lines it looked at.',
+    what: 'Flags a `# docker-guardrails-ignore` or `# docker-guardrails-ignore-file` comment (or one code in it) that suppresses nothing: the finding it was written for is gone, the code names no rule, or a rule of the other file kind (a Dockerfile rule — `DF…`, `DR003` — in a compose file; a compose file rule — `DC…`, `DR001`, `DR002`, `DR004`, `DG003`, `DG004` — in a Dockerfile: it never runs there, so it can suppress nothing), or the comment names no code at all. A line comment covers the line below it (past the ignore comments and other linters\' line pragmas stacked with it) and, when that line starts a YAML value written over several lines (`command: >`, `- |`, a multi-line quoted or plain value) or a Dockerfile instruction with a heredoc (`RUN <<EOF` … `EOF`), the whole value or instruction: the message says which lines it looked at. A comment whose finding may exist in another checkout (a git-ignored `.env`, the analysis date, what git ignores: see Fix) is still reported, its message says why it may be in use elsewhere, and its fix is never safe.',
     why: 'Stale ignores pile up and then hide the next real finding on that line. A suppression is a reviewed decision ("not here, and here is why"); when its reason is gone, the comment should go too.',
     bad: '# docker-guardrails-ignore DF001 -- pinned by Renovate\nFROM node:24-alpine',
     good: 'FROM node:24-alpine',
     exampleLang: 'dockerfile',
-    fix: '"Remove unused ignore comment" deletes the comment line when none of its codes is used; "Remove CODE from the ignore comment" removes just the unused code from the list. Safe: it only removes a comment.',
+    fix: '"Remove unused ignore comment" deletes the comment line when none of its codes is used; "Remove CODE from the ignore comment" removes just the unused code from the list. Safe (it only removes a comment) unless the finding the code was written for may exist in another checkout though there is none here; then the message says so and the fix is a quick fix only, never applied by fix-all or `check --fix`: the code is a rule whose findings depend on the analysis date (DF003, DF005, DC003, DC004: `--eol-date`, `eol.date`, which the README recommends fixing in CI) or on what git ignores and which env files exist in the checkout (DR001, DR002, DR004: a clone\'s `.git/info/exclude`, the user\'s own `core.excludesFile`), or the lines the comment covers (the whole file for `-ignore-file`) read a variable (`$`: a compose file\'s `${PG_VERSION}` set by the `.env` that DR001 has git ignore, so CI and fresh clones do not have it and a teammate\'s differs — Compose substitutes an unset variable with an empty string, https://docs.docker.com/reference/compose-file/interpolation/ —, a Dockerfile ARG a build passes) or name an `env_file:`. Removing the whole comment is a quick fix when any of its unused codes is such a code.',
     guideline: 'Tooling hygiene (supports every guideline section by keeping suppressions honest)',
     equivalents: ['ESLint --report-unused-disable-directives', 'ruff RUF100 (unused-noqa)'],
-    references: ['https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives', 'https://docs.astral.sh/ruff/rules/unused-noqa/'],
+    references: ['https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives', 'https://docs.astral.sh/ruff/rules/unused-noqa/', 'https://docs.docker.com/reference/compose-file/interpolation/'],
   },
   check() {
     return [];
@@ -65,11 +80,12 @@ export default defineRule<'any', IgnoreUnusedData>({
         ? `${d.code} in this ignore comment is a Dockerfile rule, which never runs on a compose file, so it suppresses nothing here; remove it.`
         : `${d.code} in this ignore comment is a compose file rule, which never runs on a Dockerfile, so it suppresses nothing here; remove it.`;
     }
-    return d.scope === 'file' ? `The file-wide ignore of ${d.code} suppresses nothing in this file; remove it.` : `The ignore of ${d.code} suppresses nothing ${d.covers ? coveredText(d.covers) : 'on the next line'}; remove it.`;
+    const tail = d.varies ? ` ${variesText(d)}.` : '; remove it.';
+    return d.scope === 'file' ? `The file-wide ignore of ${d.code} suppresses nothing in this file${d.varies ? ',' : ''}${tail}` : `The ignore of ${d.code} suppresses nothing ${d.covers ? coveredText(d.covers) : 'on the next line'}${d.varies ? ',' : ''}${tail}`;
   },
   fix(ctx, { data }) {
     if (data.wholeComment) {
-      return { title: 'Remove unused ignore comment', safe: true, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: ctx.lines.wholeLines(data.line, data.line), newText: '' }] }] };
+      return { title: 'Remove unused ignore comment', safe: !data.varies && !data.othersVary, changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: ctx.lines.wholeLines(data.line, data.line), newText: '' }] }] };
     }
     // Rewrite the code list without the unused code, keeping the rest of the line.
     const lineText = ctx.lines.lineText(data.line);
@@ -79,7 +95,7 @@ export default defineRule<'any', IgnoreUnusedData>({
     const end = start + m[3].length;
     return {
       title: `Remove ${data.code} from the ignore comment`,
-      safe: true,
+      safe: !data.varies,
       changes: [{ kind: 'edit', path: ctx.path, edits: [{ range: { start: { line: data.line, character: start }, end: { line: data.line, character: end } }, newText: data.remaining.join(',') }] }],
     };
   },
