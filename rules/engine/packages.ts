@@ -13,7 +13,7 @@ import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dock
 import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
 import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
-import { pipedFromYesAt, stringScriptsOf } from './script-strings';
+import { commandsWithStrings, pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -1564,17 +1564,65 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
-    return reachedCommandsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
+    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
   }
   const steps = order.steps;
+  // A command of a script string (`sh -c '…'`) runs where the command of the RUN's script that starts its shell does.
+  const anchors = new Set(cmds.map((c) => stringHostOf(run, c) ?? c));
   let last = -1;
-  for (let k = 0; k < steps.length; k++) if (cmds.includes(steps[k].cmd) && mayRun(run, steps[k].reach)) last = k;
+  let lastUnknown = -1;
+  for (let k = 0; k < steps.length; k++) {
+    if (!mayRun(run, steps[k].reach)) continue;
+    if (anchors.has(steps[k].cmd)) last = k;
+    else if (steps[k].kind === 'unknown') lastUnknown = k;
+  }
+  // Run through no call that is known, an install counts where a call that is not known may run it (runPackageCommands:
+  // every body written may run there), the last of them; no cleanup counts through such a call (it is no `command` step).
+  if (last < 0) last = lastUnknown;
   if (last < 0) return true;
+  // A cleanup in a script string counts where the command that starts its shell runs, after the install (document order
+  // within the string the install is in).
+  const install = cmds[cmds.length - 1];
+  const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd)) : [];
+  const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
+  if (!steps.some((s) => s.cmd === install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
   for (let k = last + 1; k < steps.length; k++) {
     const s = steps[k];
-    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && cleans(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
+}
+
+/** For a command of a script string a RUN's shell starts (stringScriptsOf), the command of the RUN's own script that starts it; undefined for any other. */
+function stringHostOf(run: RunInstruction, cmd: SimpleCommand): SimpleCommand | undefined {
+  let script = stringScriptsOf(run).find((s) => s.commands.includes(cmd));
+  if (!script) return undefined;
+  let host = cmd;
+  while (script.host) {
+    host = script.host.script.commands[script.host.index];
+    script = script.host.script;
+  }
+  return host;
+}
+
+/**
+ * The commands of a RUN that run in every shell whenever it gets that far (reachedCommandsOf), with those of the script
+ * strings its shells start (`sh -c '…'`, a here-document a shell reads: stringScriptsOf), in document order, as DF030
+ * reads them: not those of a function's body a string defines, which runs only where it is called, if ever.
+ */
+export function reachedCommandsWithStringsOf(run: RunInstruction): SimpleCommand[] {
+  const strings = stringScriptsOf(run);
+  if (strings.length === 0) return reachedCommandsOf(run);
+  const bodies = new Set<SimpleCommand>();
+  for (const s of strings) {
+    for (const def of functionDefinitions(s.commands)) {
+      const end = functionBodyEnd(s.commands, def);
+      for (let k = def.at; k <= (end < 0 ? s.commands.length - 1 : end); k++) bodies.add(s.commands[k]);
+    }
+  }
+  const out: SimpleCommand[] = [];
+  for (const s of run.scripts) if (s.isShell) for (const cmd of commandsWithStrings(run, s)) if (!bodies.has(cmd) && runsInEveryShell(run, cmd)) out.push(cmd);
+  return out;
 }
 
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
@@ -1712,6 +1760,48 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
       const m = ASSIGNMENT.exec(w.value);
       if (m && m[1] === name) return m[2];
     }
+  }
+  return undefined;
+}
+
+/** The value an `export NAME=…` command gives a variable, or a `NAME=…` prefix of the command when `prefix`. */
+function setsVariable(cmd: SimpleCommand, name: string, prefix: boolean): string | undefined {
+  if (cmd.programIndex < 0) return undefined;
+  const words = prefix ? cmd.words.slice(0, cmd.programIndex) : cmd.words[cmd.programIndex].value === 'export' ? cmd.words.slice(cmd.programIndex + 1) : [];
+  for (const w of words) {
+    const m = ASSIGNMENT.exec(w.value);
+    if (m && m[1] === name) return m[2];
+  }
+  return undefined;
+}
+
+/**
+ * Whether a variable is set in the environment a package command runs in, as its shell runs the RUN (returns its value):
+ * exportedBefore, or, for a command of an `eval`'s text or a shell's script string, an `export` before the `eval` or the
+ * shell's command in the script around it, or a `NAME=…` prefix of that command (an exported variable is in the
+ * environment of the shell it starts; POSIX 2.9.1: a prefix of a special built-in such as eval stays set); in a RUN
+ * read in the order its shell runs it (runOrder), an `export` that runs before it, in an `eval`'s text or a function's
+ * body too (POSIX eval runs the text in this shell), or a prefix of the call of the function whose body runs it (POSIX
+ * 2.9.1: the assignments "affect the current execution environment during the execution of the function").
+ */
+export function exportedBeforeRun(pc: PackageCommand, name: string): string | undefined {
+  const own = exportedBefore(pc, name);
+  if (own !== undefined) return own;
+  let anchor = pc.command;
+  for (let script = pc.script; script.host; script = script.host.script) {
+    const { commands } = script.host.script;
+    anchor = commands[script.host.index];
+    const v = setsVariable(anchor, name, true) ?? commands.slice(0, script.host.index).reduce<string | undefined>((found, c) => setsVariable(c, name, false) ?? found, undefined);
+    if (v !== undefined) return v;
+  }
+  const order = runOrder(pc.run);
+  if (!order.special) return undefined;
+  const { steps } = order;
+  let at = steps.findIndex((st) => st.cmd === pc.command);
+  if (at < 0) at = steps.findIndex((st) => st.cmd === anchor);
+  for (let j = 0; j < at; j++) {
+    const v = setsVariable(steps[j].cmd, name, false) ?? (steps[j].kind === 'call' && steps[at].reach === steps[j].cmd ? setsVariable(steps[j].cmd, name, true) : undefined);
+    if (v !== undefined) return v;
   }
   return undefined;
 }
