@@ -153,10 +153,10 @@ export function runOrder(run: RunInstruction): RunOrder {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
-    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map() };
+    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map(), execs: new Map() };
     const scope = scopeOf(script);
     const start = steps.length;
-    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true });
+    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true, noArgs: positionalUnset(script) });
     // The EXIT trap's action runs when the shell exits, also through an `exit` that ended the walk (POSIX trap).
     state.halted = false;
     const from = steps.length;
@@ -223,6 +223,8 @@ interface WalkState {
   halted: boolean;
   /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
   evals: Map<SimpleCommand, Scope>;
+  /** Each `exec` walked, and whether it ran a program there at least once (`exec "$@"` in a body called with no argument runs none). */
+  execs: Map<SimpleCommand, boolean>;
 }
 
 interface Context {
@@ -236,6 +238,12 @@ interface Context {
   atExit?: boolean;
   /** The functions' bodies being walked, outermost first (bodyOf). */
   frames?: readonly Frame[];
+  /**
+   * No positional parameter is set where the text runs (`"$@"` is empty): a RUN's own script (positionalUnset), the body
+   * of a call given no argument (bash's Positional Parameters: they "are temporarily replaced when a shell function is
+   * executed"), an `eval`'s text where none is set.
+   */
+  noArgs?: boolean;
   /**
    * Every call and `eval` through which the text runs surely runs once the command of the RUN's script it runs through
    * (`reach`) does: each stands at the top level of its text or `{ …; }` body (sequencedAt), not in a pipe or the
@@ -465,12 +473,58 @@ function sequencedAt(scope: Scope, from: number, text: boolean, i: number): bool
  * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program; also through `command`/`builtin`
  * (shellUtility). An `exit 1` fails the build anyway.
  */
-function endsShell(c: SimpleCommand): boolean {
+function endsShell(c: SimpleCommand, noArgs = false): boolean {
   const u = shellUtility(c);
   if (!u) return false;
   const args = u.args;
   if (u.name === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
-  return u.name === 'exec' && args.some((w) => !w.value.startsWith('-'));
+  return u.name === 'exec' && args.some((w) => !w.value.startsWith('-')) && !execOfNothing(u.args, noArgs);
+}
+
+/**
+ * Whether an `exec`'s program (its first word after the options) is only the positional parameters (`"$@"`, `$1`,
+ * `${1+"$@"}`: POSITIONAL_ONLY) where none is set (`noArgs`): it runs no program, only applies its redirections, and the
+ * shell goes on (POSIX exec: "If exec is specified without command or arguments … the shell shall continue").
+ */
+export function execOfNothing(args: readonly Word[], noArgs: boolean): boolean {
+  if (!noArgs) return false;
+  let k = 0;
+  for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
+  if (args[k]?.value === '--') k++;
+  return k < args.length && POSITIONAL_ONLY.test(args[k].raw);
+}
+
+/**
+ * A word that is only the positional parameters, quoted or not: `"$@"`, `$*`, `"${1}"`, `$9`, and `${1+"$@"}` /
+ * `${1:+"$@"}` (the old idiom for `"$@"`: the parameters when `$1` is set, else nothing; POSIX 2.6.2 Parameter Expansion).
+ */
+export const POSITIONAL_ONLY = /^(?:("?)\$(?:\{[@*1-9]\}|[@*1-9])\1|\$\{[1-9]:?\+("?)\$(?:[@*]|\{[@*]\})\2\})$/;
+
+/** Whether a command sets the positional parameters (`set -- a b`, `set a b`; POSIX set): after it `"$@"` may run a program. */
+export function setsPositional(c: SimpleCommand): boolean {
+  const u = shellUtility(c);
+  if (!u || u.name !== 'set') return false;
+  for (let k = 0; k < u.args.length; k++) {
+    const v = u.args[k].value;
+    if (v === '--') return k + 1 < u.args.length;
+    if (v === '-o' || v === '+o') k++;
+    else if (!/^[-+]/.test(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a script runs with no positional parameter set (execOfNothing): a RUN's own script (`/bin/sh -c '…'` alone) or
+ * a heredoc fed to a shell with no operand (`RUN <<EOF`, `RUN bash -eux <<EOF`), or a script string whose shell is given
+ * none after the string and `$0`'s name (`sh -c '…' sh`: POSIX sh, the operands after command_name are the positional
+ * parameters); not `eval` text, which has those of where it runs, nor `bash -s a b <<EOF`; nor a script that sets them
+ * (`set -- …`: setsPositional).
+ */
+export function positionalUnset(script: RunScript): boolean {
+  if (script.host && !script.noArguments) return false;
+  if (script.commands.some(setsPositional)) return false;
+  const feeder = script.feeder;
+  return !!script.host || !feeder || feeder.programIndex < 0 || feeder.words.slice(feeder.programIndex + 1).every((w) => w.value.startsWith('-'));
 }
 
 /**
@@ -532,9 +586,10 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
   }
   const op = k > 0 ? commands[k - 1].next : null;
   const open = openAt(scope)[k];
+  // Not an `exec` of the positional parameters that was walked and never ran a program there (`run() { exec "$@"; }; run`).
   const execs = commands.some((c) => {
     const u = shellUtility(c);
-    return u?.name === 'exec' && u.args.some((w) => !w.value.startsWith('-'));
+    return u?.name === 'exec' && u.args.some((w) => !w.value.startsWith('-')) && state.execs.get(c) !== false;
   });
   // After the `trap`, a step whose commands are not known (an `eval` of text with an expansion, a command named by an
   // expansion, `.`/`source` of a file) may reset the trap or replace the shell.
@@ -603,6 +658,8 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   const { commands } = scope;
   const definesFunctions = (s: Scope | undefined): boolean => !!s && (s.defs.length > 0 || definesFunctions(s.parent));
   let returned = false;
+  // `"$@"` is empty here until a `set -- …` of this text or body sets the positional parameters (setsPositional).
+  let noArgs = !!ctx.noArgs;
   // The walk of a whole text (not of a function's body, which never starts at 0): it moves the text's position.
   const text = from === 0 && to === commands.length - 1;
   const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
@@ -655,7 +712,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       // `command eval` (bash's builtin, POSIX command: they run the builtin).
       let inner = state.evals.get(cmd);
       if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
-      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}), noArgs });
     } else if (program && literal) {
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) state.steps.push({ ...base, kind: 'command' });
@@ -665,19 +722,28 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         listBodies(state, body, reach, ctx.evalOf);
       } else {
         state.steps.push({ ...base, kind: 'call' });
-        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
+        // The body's positional parameters are the call's arguments (none: `"$@"` is empty there).
+        const callArgs = wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1));
+        const bodyNoArgs = callArgs.every((w) => POSITIONAL_ONLY.test(w.raw)) && (callArgs.length === 0 || noArgs);
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}), noArgs: bodyNoArgs });
       }
     } else state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
+    if (program && literal && noArgs && setsPositional(cmd)) noArgs = false;
+    if (program && literal && mayRunUtility(cmd, 'exec')) {
+      const u = shellUtility(cmd);
+      if (u?.name === 'exec') state.execs.set(cmd, state.execs.get(cmd) === true || !execOfNothing(u.args, noArgs));
+    }
     if (ctx.reach && program && literal) {
       const u = shellUtility(cmd);
       const name = u?.name;
-      if (name === 'return' || name === 'exit' || name === 'exec') returned = true;
-      if (endsShell(cmd)) state.endedShell = true;
+      // `exec "$@"` with no positional parameter runs nothing and returns (execOfNothing).
+      if (name === 'return' || name === 'exit' || (name === 'exec' && !execOfNothing(u!.args, noArgs))) returned = true;
+      if (endsShell(cmd, noArgs)) state.endedShell = true;
       // One that surely runs ends the shell (`f() { exit 0; apt-get install wget; }; f`, `eval 'exit 0'; …`): nothing
       // after it runs. Not `builtin exit`, which dash and BusyBox ash do not have (shellUtility).
-      if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd)))) state.halted = true;
+      if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd, noArgs)))) state.halted = true;
     }
   }
   if (text) scope.pos = commands.length;

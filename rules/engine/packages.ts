@@ -10,9 +10,9 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
+import { builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
 import { commandsWithStrings, pipedFromYesAt, stringScriptsOf } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1297,8 +1297,9 @@ function scriptEnds(script: RunScript): ScriptEnds {
     const program = u.name;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
-    // `exec "$@"` in a function's body runs the call's arguments; in a RUN's own script nothing (execRunsProgram).
-    if (program === 'exec' && !execRunsProgram(u.args, !called && positionalUnset(script))) continue;
+    // `exec "$@"` in a function's body runs the call's arguments (none for `f` alone: bash's Positional Parameters, they
+    // "are temporarily replaced when a shell function is executed"); in a RUN's own script nothing (execRunsProgram).
+    if (program === 'exec' && !execRunsProgram(u.args, called ? callGivesNoArguments(c, script) : positionalUnset(script))) continue;
     // bash's `builtin return` outside a function fails and goes on, as `return` does there; dash and ash have no `builtin`.
     if (program === 'return' && u.viaBuiltin) continue;
     const at = constructsAt(commands, k, false);
@@ -1316,6 +1317,12 @@ function scriptEnds(script: RunScript): ScriptEnds {
 }
 
 const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
+
+/** Whether a call of a function gives its body no positional parameter: no argument, or only `"$@"` where none is set. */
+function callGivesNoArguments(call: SimpleCommand, script: RunScript): boolean {
+  const args = wordsWithoutRedirections(call.words.slice(call.programIndex + 1));
+  return args.every((w) => POSITIONAL_ONLY.test(w.raw)) && (args.length === 0 || positionalUnset(script));
+}
 
 /**
  * For command `k` of a script that calls a function the script defines (its program written as the name, not through
@@ -1454,21 +1461,7 @@ function execRunsProgram(args: readonly Word[], positionalUnset = false): boolea
   for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
   if (args[k]?.value === '--') k++;
   if (k >= args.length) return false;
-  return !(positionalUnset && POSITIONAL_ONLY.test(args[k].raw));
-}
-
-/** A word that is only the positional parameters (`"$@"`, `$*`, `"${1}"`, `$9`), quoted or not. */
-const POSITIONAL_ONLY = /^("?)\$(?:\{[@*1-9]\}|[@*1-9])\1$/;
-
-/**
- * Whether a script runs with no positional parameter set (execRunsProgram): a RUN's own script (`/bin/sh -c '…'`
- * alone) or a heredoc fed to a shell with no operand (`RUN <<EOF`, `RUN bash -eux <<EOF`); not a `sh -c` string, which
- * may be given some (`sh -c '…' sh a b`), `eval` text, which has those of where it runs, or `bash -s a b <<EOF`.
- */
-function positionalUnset(script: RunScript): boolean {
-  if (script.inString || script.host) return false;
-  const feeder = script.feeder;
-  return !feeder || feeder.programIndex < 0 || feeder.words.slice(feeder.programIndex + 1).every((w) => w.value.startsWith('-'));
+  return !execOfNothing(args, positionalUnset);
 }
 
 /**
