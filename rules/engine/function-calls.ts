@@ -225,6 +225,8 @@ interface WalkState {
   evals: Map<SimpleCommand, Scope>;
   /** Each `exec` walked, and whether it ran a program there at least once (`exec "$@"` in a body called with no argument runs none). */
   execs: Map<SimpleCommand, boolean>;
+  /** Set once the walk passed MAX_STEPS: what listBodies listed since. */
+  cut?: Listed;
 }
 
 interface Context {
@@ -612,6 +614,13 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
 /** Characters of `eval` texts that listBodies reads for one cut, at most (`eval eval eval … x` reads a text per word). */
 const MAX_LISTED_TEXT = 1 << 16;
 
+/** What listBodies has listed for a RUN past MAX_STEPS (WalkState.cut): each body and `eval` text once, and how much eval text. */
+interface Listed {
+  seen: Set<SimpleCommand>;
+  evals: Set<SimpleCommand>;
+  text: number;
+}
+
 /**
  * For a call or an `eval` nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body (or text)
  * and in the bodies they name and the texts of the `eval`s they run (with no expansion), each once, as commands that may
@@ -619,18 +628,20 @@ const MAX_LISTED_TEXT = 1 << 16;
  * not). One that may end the shell makes what follows uncertain too. `evalOf`: the outermost `eval` the commands run
  * through, if any (the cut `eval` itself for one that is cut at the RUN's own text).
  */
-function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined): void {
+function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined, cut?: Listed): void {
   const queue = [first];
-  const seen = new Set<SimpleCommand>([first.scope.commands[first.from]]);
-  const evals = new Set<SimpleCommand>();
-  let text = 0;
+  // Past MAX_STEPS (`cut`): the bodies and texts already listed for the RUN are not listed again, and the cap is not asked.
+  const seen = cut?.seen ?? new Set<SimpleCommand>();
+  seen.add(first.scope.commands[first.from]);
+  const evals = cut?.evals ?? new Set<SimpleCommand>();
+  let text = cut?.text ?? 0;
   while (queue.length > 0) {
     const { scope, from, to } = queue.pop()!;
     // A command of an `eval`'s text runs through the outermost `eval` (Step.evalOf).
     let through = evalOf;
     for (let t = scope.script; !evalOf && t.host; t = t.host.script) through = t.host.script.commands[t.host.index];
     for (let i = from; i <= to; i++) {
-      if (state.steps.length >= MAX_STEPS) return;
+      if (!cut && state.steps.length >= MAX_STEPS) return;
       const cmd = scope.commands[i];
       state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(through ? { evalOf: through, evalScript: scope.script } : {}) });
       if (endsShell(cmd)) state.endedShell = true;
@@ -639,6 +650,7 @@ function listBodies(state: WalkState, first: { scope: Scope; from: number; to: n
       const args = evalArgs(cmd);
       if (args) {
         if (args.some((w) => /[$`]/.test(w.raw)) || evals.has(cmd) || (text += args.reduce((n, w) => n + w.value.length + 1, 0)) > MAX_LISTED_TEXT) continue;
+        if (cut) cut.text = text;
         evals.add(cmd);
         let inner = state.evals.get(cmd);
         if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
@@ -687,6 +699,12 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     const base = { cmd, reach, uncertain, ...(ctx.evalOf ? { evalOf: ctx.evalOf, evalScript: scope.script } : {}) };
     if (state.steps.length >= MAX_STEPS) {
       state.steps.push({ ...base, kind: 'unknown' });
+      // Past the cap the order is not followed, but what the rest of this text or body writes (and the bodies and `eval`
+      // texts it names, each once per RUN) may run (`uncertain`), as for a call nested too deep (listBodies): an install
+      // there still counts, a cleanup does not. Each frame being walked lists its own rest as the walk unwinds.
+      state.cut ??= { seen: new Set(), evals: new Set(), text: 0 };
+      if (ctx.reach) listBodies(state, { scope, from: i, to }, ctx.reach, ctx.evalOf, state.cut);
+      else for (let k = i; k <= to; k++) listBodies(state, { scope, from: k, to: k }, commands[k], ctx.evalOf, state.cut);
       return;
     }
     const program = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex] : undefined;

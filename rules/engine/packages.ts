@@ -1562,16 +1562,12 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const steps = order.steps;
   // A command of a script string (`sh -c '…'`) runs where the command of the RUN's script that starts its shell does.
   const anchors = new Set(cmds.map((c) => stringHostOf(run, c) ?? c));
+  const index = stepIndex(steps);
   let last = -1;
-  let lastUnknown = -1;
-  for (let k = 0; k < steps.length; k++) {
-    if (!mayRun(run, steps[k].reach)) continue;
-    if (anchors.has(steps[k].cmd)) last = k;
-    else if (steps[k].kind === 'unknown') lastUnknown = k;
-  }
+  for (const a of anchors) for (const k of index.byCmd.get(a) ?? []) if (k > last && mayRun(run, steps[k].reach)) last = k;
   // Run through no call that is known, an install counts where a call that is not known may run it (runPackageCommands:
   // every body written may run there), the last of them; no cleanup counts through such a call (it is no `command` step).
-  if (last < 0) last = lastUnknown;
+  if (last < 0) last = lastUnknownStep(run, steps);
   if (last < 0) return true;
   // A cleanup in a script string counts where the command that starts its shell runs, after the install (document order
   // within the string the install is in).
@@ -1579,11 +1575,50 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd)) : [];
   const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
   if (!steps.some((s) => s.cmd === install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
-  for (let k = last + 1; k < steps.length; k++) {
-    const s = steps[k];
-    if (s.kind === 'command' && !s.uncertain && runsInEveryShell(run, s.reach) && cleans(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+  // The `command` steps that are not uncertain, after the install's (stepIndex: a search, not a walk of every step).
+  const certain = index.certain;
+  let lo = 0;
+  for (let hi = certain.length; lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (certain[mid] <= last) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < certain.length; j++) {
+    const s = steps[certain[j]];
+    if (cleans(s.cmd) && runsInEveryShell(run, s.reach) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
+}
+
+const stepIndexOf = new WeakMap<readonly unknown[], { byCmd: Map<SimpleCommand, number[]>; certain: number[] }>();
+
+/** A RUN's steps indexed once: each command's steps, and the `command` steps that are not uncertain (what may clean), in order. */
+function stepIndex(steps: ReturnType<typeof runOrder>['steps']): { byCmd: Map<SimpleCommand, number[]>; certain: number[] } {
+  let found = stepIndexOf.get(steps);
+  if (!found) {
+    found = { byCmd: new Map(), certain: [] };
+    for (let k = 0; k < steps.length; k++) {
+      const list = found.byCmd.get(steps[k].cmd);
+      if (list) list.push(k);
+      else found.byCmd.set(steps[k].cmd, [k]);
+      if (steps[k].kind === 'command' && !steps[k].uncertain) found.certain.push(k);
+    }
+    stepIndexOf.set(steps, found);
+  }
+  return found;
+}
+
+const lastUnknownOf = new WeakMap<readonly unknown[], number>();
+
+/** The index of the last `unknown` step of a RUN's order that may run (mayRun), -1 when none; read once per RUN. */
+function lastUnknownStep(run: RunInstruction, steps: ReturnType<typeof runOrder>['steps']): number {
+  let found = lastUnknownOf.get(steps);
+  if (found === undefined) {
+    found = -1;
+    for (let k = steps.length - 1; k >= 0 && found < 0; k--) if (steps[k].kind === 'unknown' && mayRun(run, steps[k].reach)) found = k;
+    lastUnknownOf.set(steps, found);
+  }
+  return found;
 }
 
 /** For a command of a script string a RUN's shell starts (stringScriptsOf), the command of the RUN's own script that starts it; undefined for any other. */
