@@ -62,6 +62,17 @@ function shellsAndSubstitutions(withFunction: boolean) {
   };
 }
 
+/**
+ * One heredoc RUN past runOrder's cap of steps (2,100 calls of a one-line helper), then n `eval`s of an `apk add`
+ * (review55a F5): past the cap the rest of the script is listed once (listBodies), each `apk add` still counts.
+ */
+function evalsPastTheCap(n: number): string {
+  let body = 'log() { echo "== $*"; }\n';
+  for (let i = 0; i < 2100; i++) body += `log step ${i}\n`;
+  for (let i = 0; i < n; i++) body += `eval 'apk add p${i}'\n`;
+  return `# syntax=docker/dockerfile:1\nFROM alpine:3.22\nRUN <<EOF\n${body}EOF\nUSER 1000\n`;
+}
+
 /** The work of analyzing `text` with one rule and, when `fixes`, of computing every finding's fix. */
 async function workOf(session: Session, code: string, text: string, fixes: boolean): Promise<Work> {
   const rules: Rule[] = [ruleByCode(code)!];
@@ -140,6 +151,14 @@ describe('shell reading on large scripts', () => {
       assert.ok(ratio < 2.5, `quadratic work in the reading of shells and substitutions: ${report}`);
     });
   }
+  it('DF034: n `eval`s past the cap of steps cost O(n), not O(n²), and each counts', async (t) => {
+    const { small, large, ratio } = await growth(evalsPastTheCap, 'DF034', false, 1000);
+    assert.equal(small.findings, 1000);
+    assert.equal(large.findings, 2000);
+    const report = `JavaScript ${small.js} → ${large.js} (×${ratio.toFixed(2)})`;
+    t.diagnostic(report);
+    assert.ok(ratio < 2.5, `quadratic work past the cap of steps: ${report}`);
+  });
 });
 
 describe('fix rounds', () => {

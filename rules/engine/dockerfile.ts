@@ -61,6 +61,8 @@ export interface RunScript {
   host?: { script: RunScript; index: number };
   /** For a script string: its shell is in a pipeline that starts with `yes` (`yes | sh -c '…'`), so its commands read yes. */
   fedByYes?: boolean;
+  /** For a script string: its shell is given no operand after the string and `$0`'s name (`sh -c '…' sh`), so `"$@"` is empty. */
+  noArguments?: true;
   /**
    * For a heredoc body: the program its RUN line feeds it to (`bash` for `RUN bash <<EOF`, `set -eu; bash
    * <<EOF`, `cat <<EOF | bash`, `/usr/bin/env bash <<EOF`), or '' when the line names none and the body

@@ -162,10 +162,10 @@ export function runOrder(run: RunInstruction): RunOrder {
       for (const cmd of script.commands) steps.push({ cmd, kind: 'command', reach: cmd, uncertain: false });
       continue;
     }
-    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map(), shells: shellsOf(run) };
+    const state: WalkState = { run, steps, endedShell: false, halted: false, evals: new Map(), execs: new Map(), shells: shellsOf(run) };
     const scope = scopeOf(script);
     const start = steps.length;
-    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true });
+    walk(state, scope, 0, script.commands.length - 1, { stack: [], depth: 0, sure: true, noArgs: positionalUnset(script) });
     // The EXIT trap's action runs when the shell exits, also through an `exit` that ended the walk (POSIX trap).
     state.halted = false;
     const from = steps.length;
@@ -232,6 +232,10 @@ interface WalkState {
   halted: boolean;
   /** The scope of each `eval`'s text, read once: a function that runs an `eval` and is called twice runs the same commands twice. */
   evals: Map<SimpleCommand, Scope>;
+  /** Each `exec` walked, and whether it ran a program there at least once (`exec "$@"` in a body called with no argument runs none). */
+  execs: Map<SimpleCommand, boolean>;
+  /** Set once the walk passed MAX_STEPS: what listBodies listed since. */
+  cut?: Listed;
   /** The scripts that the shells the RUN's commands start read, and those of their command substitutions (shellsOf), by the command that starts each; none when there is none. */
   shells?: ReadonlyMap<SimpleCommand, readonly RunScript[]>;
 }
@@ -268,10 +272,10 @@ function walkShells(state: WalkState, cmd: SimpleCommand, reach: SimpleCommand, 
  * (`&`): the RUN may end before it does.
  */
 function walkShell(state: WalkState, script: RunScript, reach: SimpleCommand, uncertain: boolean, depth: number): void {
-  const inner: WalkState = { run: state.run, steps: state.steps, endedShell: false, halted: false, evals: new Map() };
+  const inner: WalkState = { run: state.run, steps: state.steps, endedShell: false, halted: false, evals: new Map(), execs: new Map() };
   const scope = scopeOf(script);
   const start = state.steps.length;
-  walk(inner, scope, 0, script.commands.length - 1, { stack: [], depth, reach, sure: true });
+  walk(inner, scope, 0, script.commands.length - 1, { stack: [], depth, reach, sure: true, noArgs: positionalUnset(script) });
   // Its EXIT trap runs when that shell exits, also through an `exit` (POSIX trap).
   inner.halted = false;
   walkExitTrap(inner, scope, start);
@@ -294,6 +298,12 @@ interface Context {
   atExit?: boolean;
   /** The functions' bodies being walked, outermost first (bodyOf). */
   frames?: readonly Frame[];
+  /**
+   * No positional parameter is set where the text runs (`"$@"` is empty): a RUN's own script (positionalUnset), the body
+   * of a call given no argument (bash's Positional Parameters: they "are temporarily replaced when a shell function is
+   * executed"), an `eval`'s text where none is set.
+   */
+  noArgs?: boolean;
   /**
    * Every call and `eval` through which the text runs surely runs once the command of the RUN's script it runs through
    * (`reach`) does: each stands at the top level of its text or `{ …; }` body (sequencedAt), not in a pipe or the
@@ -523,12 +533,58 @@ function sequencedAt(scope: Scope, from: number, text: boolean, i: number): bool
  * literal non-zero number (`exit 0`, `exit`, `exit $rc`), or `exec` with a program; also through `command`/`builtin`
  * (shellUtility). An `exit 1` fails the build anyway.
  */
-function endsShell(c: SimpleCommand): boolean {
+function endsShell(c: SimpleCommand, noArgs = false): boolean {
   const u = shellUtility(c);
   if (!u) return false;
   const args = u.args;
   if (u.name === 'exit') return !(args.length > 0 && /^[0-9]+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0);
-  return u.name === 'exec' && args.some((w) => !w.value.startsWith('-'));
+  return u.name === 'exec' && args.some((w) => !w.value.startsWith('-')) && !execOfNothing(u.args, noArgs);
+}
+
+/**
+ * Whether an `exec`'s program (its first word after the options) is only the positional parameters (`"$@"`, `$1`,
+ * `${1+"$@"}`: POSITIONAL_ONLY) where none is set (`noArgs`): it runs no program, only applies its redirections, and the
+ * shell goes on (POSIX exec: "If exec is specified without command or arguments … the shell shall continue").
+ */
+export function execOfNothing(args: readonly Word[], noArgs: boolean): boolean {
+  if (!noArgs) return false;
+  let k = 0;
+  for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
+  if (args[k]?.value === '--') k++;
+  return k < args.length && POSITIONAL_ONLY.test(args[k].raw);
+}
+
+/**
+ * A word that is only the positional parameters, quoted or not: `"$@"`, `$*`, `"${1}"`, `$9`, and `${1+"$@"}` /
+ * `${1:+"$@"}` (the old idiom for `"$@"`: the parameters when `$1` is set, else nothing; POSIX 2.6.2 Parameter Expansion).
+ */
+export const POSITIONAL_ONLY = /^(?:("?)\$(?:\{[@*1-9]\}|[@*1-9])\1|\$\{[1-9]:?\+("?)\$(?:[@*]|\{[@*]\})\2\})$/;
+
+/** Whether a command sets the positional parameters (`set -- a b`, `set a b`; POSIX set): after it `"$@"` may run a program. */
+export function setsPositional(c: SimpleCommand): boolean {
+  const u = shellUtility(c);
+  if (!u || u.name !== 'set') return false;
+  for (let k = 0; k < u.args.length; k++) {
+    const v = u.args[k].value;
+    if (v === '--') return k + 1 < u.args.length;
+    if (v === '-o' || v === '+o') k++;
+    else if (!/^[-+]/.test(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a script runs with no positional parameter set (execOfNothing): a RUN's own script (`/bin/sh -c '…'` alone) or
+ * a heredoc fed to a shell with no operand (`RUN <<EOF`, `RUN bash -eux <<EOF`), or a script string whose shell is given
+ * none after the string and `$0`'s name (`sh -c '…' sh`: POSIX sh, the operands after command_name are the positional
+ * parameters); not `eval` text, which has those of where it runs, nor `bash -s a b <<EOF`; nor a script that sets them
+ * (`set -- …`: setsPositional).
+ */
+export function positionalUnset(script: RunScript): boolean {
+  if (script.host && !script.noArguments) return false;
+  if (script.commands.some(setsPositional)) return false;
+  const feeder = script.feeder;
+  return !!script.host || !feeder || feeder.programIndex < 0 || feeder.words.slice(feeder.programIndex + 1).every((w) => w.value.startsWith('-'));
 }
 
 /**
@@ -590,9 +646,10 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
   }
   const op = k > 0 ? commands[k - 1].next : null;
   const open = openAt(scope)[k];
+  // Not an `exec` of the positional parameters that was walked and never ran a program there (`run() { exec "$@"; }; run`).
   const execs = commands.some((c) => {
     const u = shellUtility(c);
-    return u?.name === 'exec' && u.args.some((w) => !w.value.startsWith('-'));
+    return u?.name === 'exec' && u.args.some((w) => !w.value.startsWith('-')) && state.execs.get(c) !== false;
   });
   // After the `trap`, a step whose commands are not known (an `eval` of text with an expansion, a command named by an
   // expansion, `.`/`source` of a file) may reset the trap or replace the shell.
@@ -617,6 +674,13 @@ function walkExitTrap(state: WalkState, scope: Scope, start: number): boolean {
 /** Characters of `eval` texts that listBodies reads for one cut, at most (`eval eval eval … x` reads a text per word). */
 const MAX_LISTED_TEXT = 1 << 16;
 
+/** What listBodies has listed for a RUN past MAX_STEPS (WalkState.cut): each body and `eval` text once, and how much eval text. */
+interface Listed {
+  seen: Set<SimpleCommand>;
+  evals: Set<SimpleCommand>;
+  text: number;
+}
+
 /**
  * For a call or an `eval` nested deeper than MAX_DEPTH (an `unknown` step): the commands written in its body (or text)
  * and in the bodies they name and the texts of the `eval`s they run (with no expansion), each once, as commands that may
@@ -624,18 +688,20 @@ const MAX_LISTED_TEXT = 1 << 16;
  * not). One that may end the shell makes what follows uncertain too. `evalOf`: the outermost `eval` the commands run
  * through, if any (the cut `eval` itself for one that is cut at the RUN's own text).
  */
-function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined): void {
+function listBodies(state: WalkState, first: { scope: Scope; from: number; to: number }, reach: SimpleCommand, evalOf: SimpleCommand | undefined, cut?: Listed): void {
   const queue = [first];
-  const seen = new Set<SimpleCommand>([first.scope.commands[first.from]]);
-  const evals = new Set<SimpleCommand>();
-  let text = 0;
+  // Past MAX_STEPS (`cut`): the bodies and texts already listed for the RUN are not listed again, and the cap is not asked.
+  const seen = cut?.seen ?? new Set<SimpleCommand>();
+  seen.add(first.scope.commands[first.from]);
+  const evals = cut?.evals ?? new Set<SimpleCommand>();
+  let text = cut?.text ?? 0;
   while (queue.length > 0) {
     const { scope, from, to } = queue.pop()!;
     // A command of an `eval`'s text runs through the outermost `eval` (Step.evalOf).
     let through = evalOf;
     for (let t = scope.script; !evalOf && t.host; t = t.host.script) through = t.host.script.commands[t.host.index];
     for (let i = from; i <= to; i++) {
-      if (state.steps.length >= MAX_STEPS) return;
+      if (!cut && state.steps.length >= MAX_STEPS) return;
       const cmd = scope.commands[i];
       state.steps.push({ cmd, kind: 'command', reach, uncertain: true, ...(through ? { evalOf: through, evalScript: scope.script } : {}) });
       if (endsShell(cmd)) state.endedShell = true;
@@ -644,6 +710,7 @@ function listBodies(state: WalkState, first: { scope: Scope; from: number; to: n
       const args = evalArgs(cmd);
       if (args) {
         if (args.some((w) => /[$`]/.test(w.raw)) || evals.has(cmd) || (text += args.reduce((n, w) => n + w.value.length + 1, 0)) > MAX_LISTED_TEXT) continue;
+        if (cut) cut.text = text;
         evals.add(cmd);
         let inner = state.evals.get(cmd);
         if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
@@ -663,6 +730,8 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   const { commands } = scope;
   const definesFunctions = (s: Scope | undefined): boolean => !!s && (s.defs.length > 0 || definesFunctions(s.parent));
   let returned = false;
+  // `"$@"` is empty here until a `set -- …` of this text or body sets the positional parameters (setsPositional).
+  let noArgs = !!ctx.noArgs;
   // The walk of a whole text (not of a function's body, which never starts at 0): it moves the text's position.
   const text = from === 0 && to === commands.length - 1;
   const frame: Frame | undefined = text ? undefined : { scope, from, pos: from };
@@ -690,6 +759,12 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     const base = { cmd, reach, uncertain, ...(ctx.evalOf ? { evalOf: ctx.evalOf, evalScript: scope.script } : {}) };
     if (state.steps.length >= MAX_STEPS) {
       state.steps.push({ ...base, kind: 'unknown' });
+      // Past the cap the order is not followed, but what the rest of this text or body writes (and the bodies and `eval`
+      // texts it names, each once per RUN) may run (`uncertain`), as for a call nested too deep (listBodies): an install
+      // there still counts, a cleanup does not. Each frame being walked lists its own rest as the walk unwinds.
+      state.cut ??= { seen: new Set(), evals: new Set(), text: 0 };
+      if (ctx.reach) listBodies(state, { scope, from: i, to }, ctx.reach, ctx.evalOf, state.cut);
+      else for (let k = i; k <= to; k++) listBodies(state, { scope, from: k, to: k }, commands[k], ctx.evalOf, state.cut);
       return;
     }
     const program = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex] : undefined;
@@ -715,7 +790,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       // `command eval` (bash's builtin, POSIX command: they run the builtin).
       let inner = state.evals.get(cmd);
       if (!inner) state.evals.set(cmd, (inner = scopeOf(evalScript(state.run, scope.script, i, args), scope)));
-      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
+      walk(state, inner, 0, inner.commands.length - 1, { stack: ctx.stack, depth: ctx.depth + 1, reach, evalOf: ctx.evalOf ?? cmd, uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}), noArgs });
     } else if (program && literal) {
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) {
@@ -727,7 +802,10 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
         listBodies(state, body, reach, ctx.evalOf);
       } else {
         state.steps.push({ ...base, kind: 'call' });
-        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}) });
+        // The body's positional parameters are the call's arguments (none: `"$@"` is empty there).
+        const callArgs = wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1));
+        const bodyNoArgs = callArgs.every((w) => POSITIONAL_ONLY.test(w.raw)) && (callArgs.length === 0 || noArgs);
+        walk(state, body.scope, body.from, body.to, { stack: [...ctx.stack, program.value], depth: ctx.depth + 1, reach, ...(ctx.evalOf ? { evalOf: ctx.evalOf } : {}), uncertain: uncertain || beside, ...(ctx.atExit ? { atExit: true } : {}), ...(frames ? { frames } : {}), ...(sure ? { sure } : {}), noArgs: bodyNoArgs });
       }
     } else {
       state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
@@ -736,14 +814,20 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     }
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.
+    if (program && literal && noArgs && setsPositional(cmd)) noArgs = false;
+    if (program && literal && mayRunUtility(cmd, 'exec')) {
+      const u = shellUtility(cmd);
+      if (u?.name === 'exec') state.execs.set(cmd, state.execs.get(cmd) === true || !execOfNothing(u.args, noArgs));
+    }
     if (ctx.reach && program && literal) {
       const u = shellUtility(cmd);
       const name = u?.name;
-      if (name === 'return' || name === 'exit' || name === 'exec') returned = true;
-      if (endsShell(cmd)) state.endedShell = true;
+      // `exec "$@"` with no positional parameter runs nothing and returns (execOfNothing).
+      if (name === 'return' || name === 'exit' || (name === 'exec' && !execOfNothing(u!.args, noArgs))) returned = true;
+      if (endsShell(cmd, noArgs)) state.endedShell = true;
       // One that surely runs ends the shell (`f() { exit 0; apt-get install wget; }; f`, `eval 'exit 0'; …`): nothing
       // after it runs. Not `builtin exit`, which dash and BusyBox ash do not have (shellUtility).
-      if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd)))) state.halted = true;
+      if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd, noArgs)))) state.halted = true;
     }
   }
   if (text) scope.pos = commands.length;

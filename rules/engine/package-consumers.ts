@@ -233,9 +233,11 @@ export interface RunPackageCommand {
   placed: boolean;
   at: number;
   range: Range;
+  /** Counted only because a call or `eval` whose commands are not known may run it (no known call runs it). */
+  unknown?: true;
 }
 
-const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[]; strings: RunPackageCommand[]; evals: Map<number, PackageCommand>; byRun?: Map<RunInstruction, RunPackageCommand[]> }>();
+const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[]; strings: RunPackageCommand[]; evals: Map<number, PackageCommand>; byRun?: Map<RunInstruction, RunPackageCommand[]>; byRunStrings?: Map<RunInstruction, RunPackageCommand[]> }>();
 
 /**
  * The package commands the RUNs of a file may run, in document order, read as DF030 and DF033–DF036 read a RUN
@@ -270,15 +272,17 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
       const anyBody = order.steps.some((s) => s.kind === 'unknown' && !s.shell && mayRun(run, s.reach));
       const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
       // A command of a script string counts when the command that starts its shell does.
-      const runs = (pc: PackageCommand) => {
+      const known = (pc: PackageCommand) => {
         let script = pc.script;
         let cmd = pc.command;
         while (script.host) {
           cmd = script.host.script.commands[script.host.index];
           script = script.host.script;
         }
-        return (anyBody && mayRun(run, pc.command)) || ran.has(cmd);
+        return ran.has(cmd);
       };
+      const runs = (pc: PackageCommand) => (anyBody && mayRun(run, pc.command)) || known(pc);
+      const placedRun = (pc: PackageCommand): RunPackageCommand => (known(pc) ? placed(pc) : { ...placed(pc), unknown: true });
       const fromEvals: RunPackageCommand[] = [];
       const seen = new Set<SimpleCommand>();
       for (const step of order.steps) {
@@ -292,9 +296,9 @@ export function runPackageCommands(ctx: DockerfileContext, strings: boolean): Ru
           memo.evals.set(pc.toolWord.start, pc);
         } else fromEvals.push({ pc, placed: false, at: step.evalOf.start, range: ctx.rangeOfOffsets(step.evalOf.start, step.evalOf.end) });
       }
-      const fromSubs = subs.filter(runs).map(placed);
-      memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placed), ...fromEvals, ...fromSubs].sort(byOffset));
-      memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placed), ...fromEvals, ...fromSubs].sort(byOffset));
+      const fromSubs = subs.filter(runs).map(placedRun);
+      memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placedRun), ...fromEvals, ...fromSubs].sort(byOffset));
+      memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placedRun), ...fromEvals, ...fromSubs].sort(byOffset));
     }
     runCommandsMemo.set(ctx, memo);
   }
@@ -322,19 +326,22 @@ export function substitutionPackageCommands(run: RunInstruction): PackageCommand
   return found;
 }
 
-/** The package commands one RUN may run, as its shell runs it (runPackageCommands, without script strings), in document order. */
-export function runPackageCommandsOf(ctx: DockerfileContext, run: RunInstruction): RunPackageCommand[] {
-  const all = runPackageCommands(ctx, false);
+/** The package commands one RUN may run, as its shell runs it (runPackageCommands, with script strings when `strings`), in document order. */
+export function runPackageCommandsOf(ctx: DockerfileContext, run: RunInstruction, strings = false): RunPackageCommand[] {
+  const all = runPackageCommands(ctx, strings);
   const memo = runCommandsMemo.get(ctx)!;
-  if (!memo.byRun) {
-    memo.byRun = new Map();
+  let byRun = strings ? memo.byRunStrings : memo.byRun;
+  if (!byRun) {
+    byRun = new Map();
     for (const r of all) {
-      const list = memo.byRun.get(r.pc.run);
+      const list = byRun.get(r.pc.run);
       if (list) list.push(r);
-      else memo.byRun.set(r.pc.run, [r]);
+      else byRun.set(r.pc.run, [r]);
     }
+    if (strings) memo.byRunStrings = byRun;
+    else memo.byRun = byRun;
   }
-  return memo.byRun.get(run) ?? [];
+  return byRun.get(run) ?? [];
 }
 
 /** The package command whose tool word starts at a document offset (packageCommandAt), one in an `eval`'s text written in the document included: a fix finds its command again from plain data. */

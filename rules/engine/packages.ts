@@ -10,10 +10,10 @@
  */
 import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
-import { baseName, isNonPosixShell, redirectionWidth, type Separator, type SimpleCommand, type Word } from './shell';
+import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, functionBodyEnd, functionDefinitions, OPENERS, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
-import { isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
+import { builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
+import { commandsWithStrings, isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
 import type { Range, TextEdit } from './types';
@@ -1304,8 +1304,9 @@ function scriptEnds(script: RunScript): ScriptEnds {
     const program = u.name;
     const op = k > 0 ? commands[k - 1].next : null;
     if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
-    // `exec "$@"` in a function's body runs the call's arguments; in a RUN's own script nothing (execRunsProgram).
-    if (program === 'exec' && !execRunsProgram(u.args, !called && positionalUnset(script))) continue;
+    // `exec "$@"` in a function's body runs the call's arguments (none for `f` alone: bash's Positional Parameters, they
+    // "are temporarily replaced when a shell function is executed"); in a RUN's own script nothing (execRunsProgram).
+    if (program === 'exec' && !execRunsProgram(u.args, called ? callGivesNoArguments(c, script) : positionalUnset(script))) continue;
     // bash's `builtin return` outside a function fails and goes on, as `return` does there; dash and ash have no `builtin`.
     if (program === 'return' && u.viaBuiltin) continue;
     const at = constructsAt(commands, k, false);
@@ -1323,6 +1324,12 @@ function scriptEnds(script: RunScript): ScriptEnds {
 }
 
 const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
+
+/** Whether a call of a function gives its body no positional parameter: no argument, or only `"$@"` where none is set. */
+function callGivesNoArguments(call: SimpleCommand, script: RunScript): boolean {
+  const args = wordsWithoutRedirections(call.words.slice(call.programIndex + 1));
+  return args.every((w) => POSITIONAL_ONLY.test(w.raw)) && (args.length === 0 || positionalUnset(script));
+}
 
 /**
  * For command `k` of a script that calls a function the script defines (its program written as the name, not through
@@ -1461,21 +1468,7 @@ function execRunsProgram(args: readonly Word[], positionalUnset = false): boolea
   for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
   if (args[k]?.value === '--') k++;
   if (k >= args.length) return false;
-  return !(positionalUnset && POSITIONAL_ONLY.test(args[k].raw));
-}
-
-/** A word that is only the positional parameters (`"$@"`, `$*`, `"${1}"`, `$9`), quoted or not. */
-const POSITIONAL_ONLY = /^("?)\$(?:\{[@*1-9]\}|[@*1-9])\1$/;
-
-/**
- * Whether a script runs with no positional parameter set (execRunsProgram): a RUN's own script (`/bin/sh -c '…'`
- * alone) or a heredoc fed to a shell with no operand (`RUN <<EOF`, `RUN bash -eux <<EOF`); not a `sh -c` string, which
- * may be given some (`sh -c '…' sh a b`), `eval` text, which has those of where it runs, or `bash -s a b <<EOF`.
- */
-function positionalUnset(script: RunScript): boolean {
-  if (script.inString || script.host) return false;
-  const feeder = script.feeder;
-  return !feeder || feeder.programIndex < 0 || feeder.words.slice(feeder.programIndex + 1).every((w) => w.value.startsWith('-'));
+  return !execOfNothing(args, positionalUnset);
 }
 
 /**
@@ -1589,18 +1582,102 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
-    return reachedCommandsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
+    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
   }
   const steps = order.steps;
+  // A command of a script string (`sh -c '…'`) runs where the command of the RUN's script that starts its shell does.
+  // (Since shell8, runOrder walks each string's script where its shell starts: a string command with steps of its own is
+  // its own anchor, so that a cleanup before it in the same string does not count after it.)
+  const index = stepIndex(steps);
+  const anchors = new Set(cmds.map((c) => (index.byCmd.has(c) ? c : stringHostOf(run, c) ?? c)));
   let last = -1;
-  for (let k = 0; k < steps.length; k++) if (cmds.includes(steps[k].cmd) && mayRun(run, steps[k].reach)) last = k;
+  for (const a of anchors) for (const k of index.byCmd.get(a) ?? []) if (k > last && mayRun(run, steps[k].reach)) last = k;
+  // Run through no call that is known, an install counts where a call that is not known may run it (runPackageCommands:
+  // every body written may run there), the last of them; no cleanup counts through such a call (it is no `command` step).
+  if (last < 0) last = lastUnknownStep(run, steps);
   if (last < 0) return true;
-  for (let k = last + 1; k < steps.length; k++) {
-    const s = steps[k];
-    // Not (yet) a cleanup in the script of a shell the RUN starts (Step.shell), which the document-order reading above does not read either.
-    if (s.kind === 'command' && !s.shell && !s.uncertain && runsInEveryShell(run, s.reach) && test(s.cmd) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+  // A cleanup in a script string counts where the command that starts its shell runs, after the install (document order
+  // within the string the install is in).
+  const install = cmds[cmds.length - 1];
+  const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd)) : [];
+  const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
+  if (!steps.some((s) => s.cmd === install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
+  // The `command` steps that are not uncertain, after the install's (stepIndex: a search, not a walk of every step).
+  const certain = index.certain;
+  let lo = 0;
+  for (let hi = certain.length; lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (certain[mid] <= last) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < certain.length; j++) {
+    const s = steps[certain[j]];
+    if (cleans(s.cmd) && runsInEveryShell(run, s.reach) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
+}
+
+const stepIndexOf = new WeakMap<readonly unknown[], { byCmd: Map<SimpleCommand, number[]>; certain: number[] }>();
+
+/** A RUN's steps indexed once: each command's steps, and the `command` steps that are not uncertain (what may clean), in order. */
+function stepIndex(steps: ReturnType<typeof runOrder>['steps']): { byCmd: Map<SimpleCommand, number[]>; certain: number[] } {
+  let found = stepIndexOf.get(steps);
+  if (!found) {
+    found = { byCmd: new Map(), certain: [] };
+    for (let k = 0; k < steps.length; k++) {
+      const list = found.byCmd.get(steps[k].cmd);
+      if (list) list.push(k);
+      else found.byCmd.set(steps[k].cmd, [k]);
+      if (steps[k].kind === 'command' && !steps[k].uncertain) found.certain.push(k);
+    }
+    stepIndexOf.set(steps, found);
+  }
+  return found;
+}
+
+const lastUnknownOf = new WeakMap<readonly unknown[], number>();
+
+/** The index of the last `unknown` step of a RUN's order that may run (mayRun), -1 when none; read once per RUN. */
+function lastUnknownStep(run: RunInstruction, steps: ReturnType<typeof runOrder>['steps']): number {
+  let found = lastUnknownOf.get(steps);
+  if (found === undefined) {
+    found = -1;
+    for (let k = steps.length - 1; k >= 0 && found < 0; k--) if (steps[k].kind === 'unknown' && mayRun(run, steps[k].reach)) found = k;
+    lastUnknownOf.set(steps, found);
+  }
+  return found;
+}
+
+/** For a command of a script string a RUN's shell starts (stringScriptsOf), the command of the RUN's own script that starts it; undefined for any other. */
+function stringHostOf(run: RunInstruction, cmd: SimpleCommand): SimpleCommand | undefined {
+  let script = stringScriptsOf(run).find((s) => s.commands.includes(cmd));
+  if (!script) return undefined;
+  let host = cmd;
+  while (script.host) {
+    host = script.host.script.commands[script.host.index];
+    script = script.host.script;
+  }
+  return host;
+}
+
+/**
+ * The commands of a RUN that run in every shell whenever it gets that far (reachedCommandsOf), with those of the script
+ * strings its shells start (`sh -c '…'`, a here-document a shell reads: stringScriptsOf), in document order, as DF030
+ * reads them: not those of a function's body a string defines, which runs only where it is called, if ever.
+ */
+export function reachedCommandsWithStringsOf(run: RunInstruction): SimpleCommand[] {
+  const strings = stringScriptsOf(run);
+  if (strings.length === 0) return reachedCommandsOf(run);
+  const bodies = new Set<SimpleCommand>();
+  for (const s of strings) {
+    for (const def of functionDefinitions(s.commands)) {
+      const end = functionBodyEnd(s.commands, def);
+      for (let k = def.at; k <= (end < 0 ? s.commands.length - 1 : end); k++) bodies.add(s.commands[k]);
+    }
+  }
+  const out: SimpleCommand[] = [];
+  for (const s of run.scripts) if (s.isShell) for (const cmd of commandsWithStrings(run, s)) if (!bodies.has(cmd) && runsInEveryShell(run, cmd)) out.push(cmd);
+  return out;
 }
 
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
@@ -1738,6 +1815,48 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
       const m = ASSIGNMENT.exec(w.value);
       if (m && m[1] === name) return m[2];
     }
+  }
+  return undefined;
+}
+
+/** The value an `export NAME=…` command gives a variable, or a `NAME=…` prefix of the command when `prefix`. */
+function setsVariable(cmd: SimpleCommand, name: string, prefix: boolean): string | undefined {
+  if (cmd.programIndex < 0) return undefined;
+  const words = prefix ? cmd.words.slice(0, cmd.programIndex) : cmd.words[cmd.programIndex].value === 'export' ? cmd.words.slice(cmd.programIndex + 1) : [];
+  for (const w of words) {
+    const m = ASSIGNMENT.exec(w.value);
+    if (m && m[1] === name) return m[2];
+  }
+  return undefined;
+}
+
+/**
+ * Whether a variable is set in the environment a package command runs in, as its shell runs the RUN (returns its value):
+ * exportedBefore, or, for a command of an `eval`'s text or a shell's script string, an `export` before the `eval` or the
+ * shell's command in the script around it, or a `NAME=…` prefix of that command (an exported variable is in the
+ * environment of the shell it starts; POSIX 2.9.1: a prefix of a special built-in such as eval stays set); in a RUN
+ * read in the order its shell runs it (runOrder), an `export` that runs before it, in an `eval`'s text or a function's
+ * body too (POSIX eval runs the text in this shell), or a prefix of the call of the function whose body runs it (POSIX
+ * 2.9.1: the assignments "affect the current execution environment during the execution of the function").
+ */
+export function exportedBeforeRun(pc: PackageCommand, name: string): string | undefined {
+  const own = exportedBefore(pc, name);
+  if (own !== undefined) return own;
+  let anchor = pc.command;
+  for (let script = pc.script; script.host; script = script.host.script) {
+    const { commands } = script.host.script;
+    anchor = commands[script.host.index];
+    const v = setsVariable(anchor, name, true) ?? commands.slice(0, script.host.index).reduce<string | undefined>((found, c) => setsVariable(c, name, false) ?? found, undefined);
+    if (v !== undefined) return v;
+  }
+  const order = runOrder(pc.run);
+  if (!order.special) return undefined;
+  const { steps } = order;
+  let at = steps.findIndex((st) => st.cmd === pc.command);
+  if (at < 0) at = steps.findIndex((st) => st.cmd === anchor);
+  for (let j = 0; j < at; j++) {
+    const v = setsVariable(steps[j].cmd, name, false) ?? (steps[j].kind === 'call' && steps[at].reach === steps[j].cmd ? setsVariable(steps[j].cmd, name, true) : undefined);
+    if (v !== undefined) return v;
   }
   return undefined;
 }

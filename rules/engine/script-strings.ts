@@ -6,7 +6,7 @@
  */
 import { hereDocRunner, isHereDocShell, type RunInstruction, type RunScript } from './dockerfile';
 import { invocation, shellProgramSource } from './run-commands';
-import { backquoteEnd, baseName, commandSubstitutionEnd, offsetTable, parseShell, withoutLeadingTabs, type MappedText, type SimpleCommand, type Word } from './shell';
+import { backquoteEnd, baseName, commandSubstitutionEnd, offsetTable, parseShell, withoutLeadingTabs, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
 
 /** Shells whose `-c` argument is a script. */
 const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -58,11 +58,16 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
   const inner = word.raw.slice(1, -1);
   if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
   // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
-  // runs depends on words outside it (review 38a, probe k02).
-  if (READS_ARGUMENTS.test(inner)) return undefined;
+  // runs depends on words outside it (review 38a, probe k02). A shell given none after the string and `$0`'s name
+  // (`sh -c 'exec "$@"; …' sh`) has no positional parameter: `"$@"` is empty there (POSIX sh: the operands after
+  // command_name are the positional parameters), and the script is read.
+  const after = wordsWithoutRedirections(cmd.words.slice(cmd.words.indexOf(word) + 1));
+  const noArguments = SCRIPT_SHELLS.has(invocation(cmd)?.name ?? '') && after.length <= 1;
+  if (READS_ARGUMENTS.test(inner) && !noArguments) return undefined;
   const offsets = offsetTable(inner.length + 1);
   for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
   const script = shellScript(run, { text: inner, offsets }, outer, index);
+  if (noArguments) script.noArguments = true;
   // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
   if (pipedFromYesAt(outer, index)) script.fedByYes = true;
   return script;
