@@ -181,3 +181,25 @@ describe('DF011: "Remove sudo" is not safe after a umask in the script (review 5
     assert.deepEqual([sudoFix('RUN sudo mkdir -p /srv/shared && umask 0002')?.title, sudoFix('RUN sudo mkdir -p /srv/shared && umask 0002')?.safe], ['Remove sudo', true]);
   });
 });
+
+describe('DF030: removing the lists is not safe before a later `find … -exec` that may run apt (review 55c, F6)', () => {
+  const listsFix = (later: string) => {
+    const text = `FROM debian:12-slim\nCOPY debs/ /tmp/debs/\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n${later}\nUSER 1000\n`;
+    const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', text, viewOf(new Map([['/w/Dockerfile', text]])), DEFAULT_CONFIG);
+    const f = a.findings.find((x) => x.code === 'DF030' && x.range.start.line === 2);
+    return f && fixFinding(allRules, a.context, f);
+  };
+  for (const later of [
+    "RUN find /tmp/debs -name '*.deb' -exec apt-get install -y {} +",
+    "RUN find / -maxdepth 0 -execdir sh -c 'apt-get install -y wget' \\;",
+    'RUN find /tmp/debs -name "*.deb" -ok /usr/local/bin/setup {} \\;',
+  ]) {
+    it(`${later}: offered, not safe`, () => {
+      const fix = listsFix(later);
+      assert.equal(fix?.safe, false);
+    });
+  }
+  it('a find that runs only tools known to install nothing (-exec rm, -delete) keeps the fix safe', () => {
+    assert.equal(listsFix("RUN find /tmp/debs -name '*.tmp' -exec rm -f {} + && find /var/log -type f -delete")?.safe, true);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import type { Healthcheck, Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
-import { identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
+import { baseName, identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
 import { substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
@@ -72,6 +72,9 @@ export function mayRunPackageManager(run: RunInstruction, cmd: SimpleCommand): b
   const name = inv.name;
   const args = inv.args.map((w) => w.value);
   if (written.includes('/') && !SYSTEM_BIN.test(written) && name !== 'gradlew' && name !== 'mvnw') return true;
+  // `find … -exec prog … ;` (and `-execdir`, `-ok`, `-okdir`) runs prog for each file it finds (POSIX find): judged by
+  // the programs it runs, not as a file tool (`find /tmp/debs -name '*.deb' -exec apt-get install -y {} +`; review 55c, F6).
+  if (name === 'find' && findExecsMayRun(args)) return true;
   if (INSTALL_FREE.has(name)) return false;
   // `. /etc/os-release`: data, not a script.
   if ((name === '.' || name === 'source') && args[0] === '/etc/os-release') return false;
@@ -84,6 +87,25 @@ export function mayRunPackageManager(run: RunInstruction, cmd: SimpleCommand): b
   // `bash <<EOF` reads the heredoc, which is judged as a script of its own; `curl … | sh` or `sh x.sh` is not seen.
   if (SHELL_PROGRAMS.has(name)) return !(args.every((a) => a.startsWith('<<') || /^-[a-z]+$/.test(a)) && run.scripts.some((s) => s.heredoc && s.isShell));
   return true;
+}
+
+/** `find`'s actions that run a program (POSIX find: `-exec`, `-ok`; GNU and BSD find: `-execdir`, `-okdir`). */
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+
+/**
+ * Whether a program a `find` action runs may install packages: apt or apk themselves (the rules read only the commands
+ * a shell runs, not those `find` runs), a shell (`-exec sh -c '…' {} \\;`, whose script is not read here), or any
+ * program that is not a plain name of one known to install nothing (INSTALL_FREE).
+ */
+function findExecsMayRun(args: readonly string[]): boolean {
+  for (let k = 0; k < args.length; k++) {
+    if (!FIND_EXEC.has(args[k])) continue;
+    const program = args[k + 1] ?? '';
+    if (/[$`]/.test(program) || (program.includes('/') && !SYSTEM_BIN.test(program))) return true;
+    const name = baseName(program);
+    if (name === 'apt-get' || name === 'apt' || name === 'apk' || SHELL_PROGRAMS.has(name) || !INSTALL_FREE.has(name)) return true;
+  }
+  return false;
 }
 
 /**
