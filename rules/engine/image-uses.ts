@@ -14,7 +14,8 @@
 import * as path from 'node:path';
 import { scalarString, type ComposeContext, type Service } from './compose';
 import type { DockerfileContext, Stage } from './dockerfile';
-import { builtDockerfileOf, imageThrough, lookupKey, lookupPath } from './compose-lookup';
+import { builtDockerfileOf, imageThrough, lookupKey, lookupPath, type Found } from './compose-lookup';
+import { defaultMerge, mergedValue, type DefaultMerge } from './override-merge';
 import { includeTree } from './include';
 import { interpolate } from './interpolate';
 import { additionalContextsOf, buildTargetName, composeFilesAround, defaultComposePair, namedBuildContexts, namedContextKey, parsedCompose, servicesBuilding, type BuildingService } from './relations';
@@ -97,11 +98,25 @@ function composeName(compose: ComposeContext, raw: string): string {
  * registry/repository", with the `build: .` + `image: your-dockerid/yourimage` example; review 55c, F2).
  */
 export function pushedImage(b: BuildingService): string | undefined | 'unknown' {
-  const image = imageThrough(b.compose, b.service);
-  if (image === 'unknown') return 'unknown';
-  if (!image) return undefined;
-  const name = composeName(image.found.ctx, image.raw);
-  return name.includes('/') || [...name].some(isWild) ? image.raw : undefined;
+  // The image `docker compose push` reads with the default override merged (compose.override.yaml may name it, or build the
+  // service compose.yaml names it for), then the file's own, which `docker compose -f compose.yaml push` reads (review56b, F1).
+  const m = defaultMerge(b.compose, b.service);
+  const images = m ? [mergedImage(m), imageThrough(b.compose, b.service)] : [imageThrough(b.compose, b.service)];
+  for (const image of images) {
+    if (image === 'unknown') return 'unknown';
+    if (!image) continue;
+    const name = composeName(image.found.ctx, image.raw);
+    if (name.includes('/') || [...name].some(isWild)) return image.raw;
+  }
+  return undefined;
+}
+
+/** The `image:` of a service as the default override pair merges it (mergedValue: the override's, else the base's through `extends:`). */
+function mergedImage(m: DefaultMerge): { raw: string; found: Found } | undefined | 'unknown' {
+  const { found } = mergedValue(m, ['image']);
+  if (found === 'unknown' || !found) return found;
+  const raw = scalarString(found.entry.value);
+  return raw === null ? undefined : { raw, found };
 }
 
 /** The names of the image a building service makes: its `image:` (through `extends:`), else Compose's `<project>-<service>`; 'unknown' when a base cannot be read. */

@@ -1,0 +1,66 @@
+/**
+ * review56b: fix-safety and build-context readings of the last session (entry5, fixes55c) that were still wrong.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from './helpers/cli';
+import { tempDir } from './helpers/temp';
+
+/** A folder with these files and a `.git` folder (a repository root). */
+function project(files: Record<string, string>): string {
+  const dir = tempDir('dg-review56b-');
+  fs.mkdirSync(path.join(dir, '.git'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
+
+interface JsonFinding {
+  code: string;
+  message: string;
+  file: string;
+  range: { start: { line: number } };
+  fix?: { title: string; safe: boolean };
+}
+const findings = (dir: string): JsonFinding[] => JSON.parse(runCli(['check', '.', '--format', 'json'], dir).stdout) as JsonFinding[];
+
+const SECRET_DOCKERFILE = 'FROM node:22-alpine\nWORKDIR /app\nCOPY --chown=node:node package.json server.js ./\nENV SESSION_SECRET=Kq7zP2mX9vLw4Rt8\nUSER node\nCMD ["node", "server.js"]\n';
+
+describe('DF020: the registry image docker compose push publishes is read through compose.override.yaml (review56b, F1)', () => {
+  const cases: [string, Record<string, string>][] = [
+    ['the override gives the building service a registry image', { 'compose.yaml': 'services:\n  api:\n    build: .\n    image: api:dev\n', 'compose.override.yaml': 'services:\n  api:\n    image: ghcr.io/acme/api:${TAG:-latest}\n' }],
+    ['the override builds a service whose compose.yaml image is a registry one', { 'compose.yaml': 'services:\n  api:\n    image: ghcr.io/acme/api:1.4\n', 'compose.override.yaml': 'services:\n  api:\n    build: .\n' }],
+  ];
+  for (const [name, files] of cases) {
+    it(`${name}: not safe, the title names the merged image, check --fix moves nothing`, () => {
+      const dir = project({ Dockerfile: SECRET_DOCKERFILE, '.gitignore': '.env\n', ...files });
+      const fix = findings(dir).find((f) => f.code === 'DF020')?.fix;
+      assert.equal(fix?.safe, false, JSON.stringify(fix));
+      assert.match(fix.title, /service api names the registry image ghcr\.io\/acme\/api:.*, which docker compose push publishes without SESSION_SECRET\)$/);
+      runCli(['check', '.', '--fix'], dir);
+      assert.equal(read(dir, 'Dockerfile'), SECRET_DOCKERFILE);
+      assert.ok(!fs.existsSync(path.join(dir, '.env')));
+    });
+  }
+
+  it('compose.yaml names a registry image the override replaces by a local one: still not safe (`docker compose -f compose.yaml push` publishes it)', () => {
+    const dir = project({ Dockerfile: SECRET_DOCKERFILE, '.gitignore': '.env\n', 'compose.yaml': 'services:\n  api:\n    build: .\n    image: ghcr.io/acme/api:1.4\n', 'compose.override.yaml': 'services:\n  api:\n    image: api:dev\n' });
+    const fix = findings(dir).find((f) => f.code === 'DF020')?.fix;
+    assert.equal(fix?.safe, false, JSON.stringify(fix));
+    assert.match(fix.title, /names the registry image ghcr\.io\/acme\/api:1\.4, which/);
+  });
+
+  it('control: an override that names no image keeps the safe move of a local image', () => {
+    const dir = project({ Dockerfile: SECRET_DOCKERFILE, '.gitignore': '.env\n', 'compose.yaml': 'services:\n  api:\n    build: .\n    image: api:dev\n', 'compose.override.yaml': 'services:\n  api:\n    ports: ["127.0.0.1:3000:3000"]\n' });
+    const fix = findings(dir).find((f) => f.code === 'DF020')?.fix;
+    assert.deepEqual([fix?.title, fix?.safe], ['Move SESSION_SECRET to .env (service api)', true]);
+    runCli(['check', '.', '--fix'], dir);
+    assert.doesNotMatch(read(dir, 'Dockerfile'), /SESSION_SECRET/);
+  });
+});
