@@ -64,3 +64,19 @@ describe('DF020: the registry image docker compose push publishes is read throug
     assert.doesNotMatch(read(dir, 'Dockerfile'), /SESSION_SECRET/);
   });
 });
+
+describe('DG001: an unused DR003 ignore is not removed as safe: its finding depends on the secret files of each checkout (review56b, F2)', () => {
+  const DOCKERFILE = 'FROM node:22-alpine\nWORKDIR /app\n# docker-guardrails-ignore DR003 -- .env.local is for local builds\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n';
+  const files = { Dockerfile: DOCKERFILE, '.dockerignore': '.git\n.env\n*.pem\n*.key\nid_rsa*\n', '.gitignore': '.env*\n' };
+
+  it('with the git-ignored .env.local the ignore is used; in a clone without it DG001 says why and check --fix keeps it', () => {
+    const dev = project({ ...files, '.env.local': 'API_KEY=1\n' });
+    assert.deepEqual(findings(dev).filter((f) => f.code === 'DG001' || f.code === 'DR003'), []);
+    const clone = project(files);
+    const dg001 = findings(clone).find((f) => f.code === 'DG001');
+    assert.equal(dg001?.fix?.safe, false, JSON.stringify(dg001));
+    assert.match(dg001.message, /DR003 depends on what git ignores and which env files exist in each checkout: check before removing it/);
+    runCli(['check', '.', '--fix'], clone);
+    assert.equal(read(clone, 'Dockerfile'), DOCKERFILE);
+  });
+});

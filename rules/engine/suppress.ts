@@ -285,9 +285,10 @@ function addCodeEdit(ctx: AnyContext, comment: IgnoreComment, code: string): Tex
 const DATE_CODES = new Set(['DF003', 'DF005', 'DC003', 'DC004']);
 /**
  * Rules whose findings depend on what git ignores and which env files exist in this checkout: the clone's
- * `.git/info/exclude`, the user's own `core.excludesFile`, a git-ignored `.env` that a clone does not have.
+ * `.git/info/exclude`, the user's own `core.excludesFile`, a git-ignored `.env` that a clone does not have; DR003's
+ * `.env.<name>` files and host keys found in the build context, which git ignores and a clone does not have (review56b, F2).
  */
-const CHECKOUT_CODES = new Set(['DR001', 'DR002', 'DR004']);
+const CHECKOUT_CODES = new Set(['DR001', 'DR002', 'DR003', 'DR004']);
 
 /**
  * Why a finding of `code` on the lines `from`–`to` (the whole file when `from` is -1) may exist in another checkout
