@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
+import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { tempDir } from './helpers/temp';
 
@@ -78,5 +80,31 @@ describe('DG001: an unused DR003 ignore is not removed as safe: its finding depe
     assert.match(dg001.message, /DR003 depends on what git ignores and which env files exist in each checkout: check before removing it/);
     runCli(['check', '.', '--fix'], clone);
     assert.equal(read(clone, 'Dockerfile'), DOCKERFILE);
+  });
+});
+
+describe('DF011: "Remove sudo" is not safe when a umask or export written after sudo runs before it: a function called later, a loop (review56b, F3)', () => {
+  const sudoFix = (run: string) => {
+    const text = `FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends sudo && rm -rf /var/lib/apt/lists/*\n${run}\nCMD ["bash"]\n`;
+    const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', text, viewOf(new Map([['/w/Dockerfile', text]])), DEFAULT_CONFIG);
+    const f = a.findings.find((x) => x.code === 'DF011' && x.range.start.line === 2);
+    return f && fixFinding(allRules, a.context, f);
+  };
+
+  for (const run of [
+    'RUN mk() { sudo mkdir -p "$1"; }; umask 0002; mk /srv/shared',
+    'RUN for d in /srv/a /srv/b; do sudo mkdir -p "$d"; umask 0002; done',
+    'RUN mk() { sudo make install; }; export PREFIX=/opt/app; mk',
+    'RUN while read -r d; do sudo mkdir -p "$d"; export MAKEFLAGS=-j4; done < /etc/dirs',
+  ]) {
+    it(`${run}: offered, not safe`, () => {
+      assert.deepEqual(((f) => [f?.title, f?.safe])(sudoFix(run)), ['Remove sudo', false]);
+    });
+  }
+
+  it('controls: a function or loop with nothing that changes the environment, and a umask after a plain sudo, keep the safe fix', () => {
+    for (const run of ['RUN mk() { sudo mkdir -p "$1"; }; mk /srv/shared', 'RUN for d in /srv/a /srv/b; do sudo mkdir -p "$d"; done', 'RUN sudo mkdir -p /srv/shared && umask 0002']) {
+      assert.deepEqual(((f) => [f?.title, f?.safe])(sudoFix(run)), ['Remove sudo', true], run);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { baseName, programName, SHELL_BUILTINS, wordsWithoutRedirections, type SimpleCommand, type Word } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
+import { closingCommand, functionBodyEnd, functionDefinitions } from '../engine/function-calls';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
 import type { RunInstruction, RunScript } from '../engine/dockerfile';
@@ -40,11 +41,14 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
  * sudo drops them (env_reset); without sudo they reach the command (`export PIP_INDEX_URL=… && sudo pip install …`).
  * Also a `umask` (or an `eval`, which may run one): sudo runs the command with the union of the caller's umask and
  * its own, 0022 by default (sudoers(5), `umask`), so after `umask 0002` the files it creates get other modes
- * without sudo (review 55c, F5). A function the script defines is read in its commands, in text order.
+ * without sudo (review 55c, F5). A function the script defines is read in its commands, in text order. When `cmd` is
+ * in a function's body or a loop's, a command written after it may run before it (`mk() { sudo mkdir …; }; umask 0002;
+ * mk`, the next round of `for …; do sudo …; umask 0002; done`): the whole script is read (review56b, F3).
  */
 function exportsBefore(commands: readonly SimpleCommand[], cmd: SimpleCommand): boolean {
+  const whole = mayRunAfterLaterCommands(commands, commands.indexOf(cmd));
   for (const c of commands) {
-    if (c === cmd) return false;
+    if (c === cmd && !whole) return false;
     if (c.programIndex < 0) continue;
     let name = baseName(c.words[c.programIndex].value);
     let args = c.words.slice(c.programIndex + 1).map((w) => w.value);
@@ -53,6 +57,33 @@ function exportsBefore(commands: readonly SimpleCommand[], cmd: SimpleCommand): 
     if (name === 'export' || name === 'source' || name === '.' || name === 'umask' || name === 'eval') return true;
     if ((name === 'declare' || name === 'typeset') && args.some((a) => /^-[A-Za-z]*x/.test(a))) return true;
     if (name === 'set' && args.some((a, i) => /^-[A-Za-z]*a/.test(a) || (a === '-o' && args[i + 1] === 'allexport'))) return true;
+  }
+  return false;
+}
+
+/** The loops whose body runs again after the commands written below it in the body. */
+const LOOPS: ReadonlySet<string> = new Set(['while', 'until', 'for', 'select']);
+
+/**
+ * Whether the command at index `at` is in a function's body (the function may be called after commands written below
+ * the definition) or in a loop's body (its next round comes after the commands below it in the body), or in one whose
+ * end cannot be told (functionBodyEnd, closingCommand: -1).
+ */
+function mayRunAfterLaterCommands(commands: readonly SimpleCommand[], at: number): boolean {
+  if (at < 0) return false;
+  for (const def of functionDefinitions(commands)) {
+    if (at < def.at) continue;
+    const end = functionBodyEnd(commands, def);
+    if (end < 0 || at <= end) return true;
+  }
+  for (let k = 0; k <= at; k++) {
+    const c = commands[k];
+    const lead = c.programIndex >= 0 ? c.programIndex : c.words.length;
+    for (let w = 0; w < lead; w++) {
+      if (!LOOPS.has(c.words[w].value)) continue;
+      const end = closingCommand(commands, k, w);
+      if (end < 0 || at <= end) return true;
+    }
   }
   return false;
 }
@@ -151,7 +182,7 @@ export default defineRule<'dockerfile', Data>({
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',
-    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. Not offered either when, without sudo, the shell would run something else than the program sudo runs: a shell builtin or reserved word with no executable of the same meaning (`cd`, `umask`, `exec`, `export`, `set`, `unset`, `ulimit`, `read`, `source`, `.`, `eval`, `trap`, `wait`, `pushd`, `command`, … — the list of DF040\'s fix), a function the script defines, `echo` with `-e`/`-E` or a backslash (dash\'s built-in echo, Debian\'s and Ubuntu\'s /bin/sh, reads them otherwise than /bin/echo), or no command at all (`sudo X=1`). sudo always starts a separate program: `sudo cd /tmp` runs a `cd` executable (on Fedora a script that changes only its own directory) or fails where there is none (Debian: "sudo: cd: command not found"), and never changes the RUN\'s shell; without sudo the builtin acts on the shell, so `sudo cd /tmp && make install` would run make in /tmp instead of the WORKDIR, `sudo umask 0077 && touch f` would create f with mode 0600, and `sudo exec …` would replace the shell and end the script. The finding stays: decide what the step needs, then drop sudo by hand. As root, sudo in front of a program only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`, or an earlier `export FOO=1`, `set -a`, `declare -x`, `eval` or `.`/`source` in the script: FOO would reach make), or an earlier `umask` in the script (sudo runs the command with the union of the caller\'s umask and its own, 0022 unless sudoers sets another — sudoers(5), `umask`, https://www.sudo.ws/docs/man/sudoers.man/ —, so after `umask 0002` a `sudo mkdir` makes a folder without group write, and the same `mkdir` without sudo one with it) or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
+    fix: '"Remove sudo" deletes the word `sudo` (and the blank after it) when the RUN is known to run as root — an explicit `USER root`/`USER 0` before it, or no USER at all on `scratch` or an official image that runs as root — and `sudo` is directly followed by the command. Not offered after a non-root USER (removing sudo would make the step fail: move it before the USER, or switch to `USER root` for it), when the user is unknown (another base image, an ONBUILD trigger), when sudo has options (`-u app` runs as another user, `-E`/`-H` change the environment), in exec-form RUN, or when the command continues on the next line. Not offered either when, without sudo, the shell would run something else than the program sudo runs: a shell builtin or reserved word with no executable of the same meaning (`cd`, `umask`, `exec`, `export`, `set`, `unset`, `ulimit`, `read`, `source`, `.`, `eval`, `trap`, `wait`, `pushd`, `command`, … — the list of DF040\'s fix), a function the script defines, `echo` with `-e`/`-E` or a backslash (dash\'s built-in echo, Debian\'s and Ubuntu\'s /bin/sh, reads them otherwise than /bin/echo), or no command at all (`sudo X=1`). sudo always starts a separate program: `sudo cd /tmp` runs a `cd` executable (on Fedora a script that changes only its own directory) or fails where there is none (Debian: "sudo: cd: command not found"), and never changes the RUN\'s shell; without sudo the builtin acts on the shell, so `sudo cd /tmp && make install` would run make in /tmp instead of the WORKDIR, `sudo umask 0077 && touch f` would create f with mode 0600, and `sudo exec …` would replace the shell and end the script. The finding stays: decide what the step needs, then drop sudo by hand. As root, sudo in front of a program only resets the environment (sudoers\' env_reset and secure_path), so the fix is safe when nothing in that environment would change what runs: not safe (a quick fix to review) when an assignment comes before `sudo` (`FOO=1 sudo make install`, `env FOO=1 sudo make install`, or an earlier `export FOO=1`, `set -a`, `declare -x`, `eval` or `.`/`source` in the script: FOO would reach make), or an earlier `umask` in the script (sudo runs the command with the union of the caller\'s umask and its own, 0022 unless sudoers sets another — sudoers(5), `umask`, https://www.sudo.ws/docs/man/sudoers.man/ —, so after `umask 0002` a `sudo mkdir` makes a folder without group write, and the same `mkdir` without sudo one with it) — for a `sudo` in a function\'s body or a loop\'s, such a command anywhere in the script, since one written after it may run first (`mk() { sudo mkdir -p "$1"; }; umask 0002; mk /srv/shared`, the next round of `for d in …; do sudo mkdir -p "$d"; umask 0002; done`) — or an ENV or ARG of the stage, or of a stage it builds on, comes before the RUN (`ENV PIP_INDEX_URL=…` or a venv\'s `ENV PATH=…` would apply to the command once sudo no longer resets them). Inside the script string of a shell (`sh -c \'sudo make install\'`) the removal is offered only when that shell runs as the RUN does — started by the RUN\'s script itself or through wrappers that keep the user (`timeout`, `env`, `nice`), not by `su app -c`, `sudo -u app` or `doas` (who runs the string is then unknown, and nothing is offered) — and is never safe: the string\'s shell gets whatever the outer script gives it (`FOO=1 sh -c \'sudo make\'`, an earlier `export`), which sudo resets and the command would see without it.',
     guideline: '§2 Container Runtime Security — "Run as Non-root User"; Security Checklist — "Non-root user in Dockerfile"',
     equivalents: ['hadolint DL3004 (do not use sudo)', 'Trivy DS-0010 (RUN using sudo)', 'Checkov CKV2_DOCKER_1 (ensure that sudo isn\'t used)', 'KICS "Run Using Sudo"'],
     references: ['https://github.com/hadolint/hadolint/wiki/DL3004', 'https://docs.docker.com/reference/dockerfile/#user', 'https://docs.docker.com/build/building/best-practices/#user', 'https://www.sudo.ws/docs/man/sudoers.man/'],
