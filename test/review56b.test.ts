@@ -108,3 +108,19 @@ describe('DF011: "Remove sudo" is not safe when a umask or export written after 
     }
   });
 });
+
+describe('DF010: the build.target note reads a docker-compose.yml that the .env names in COMPOSE_FILE (review56b, F4)', () => {
+  const DOCKERFILE = 'FROM node:22-alpine AS dev\nWORKDIR /app\nCMD ["node", "dev.js"]\n\nFROM node:22-alpine AS prod\nWORKDIR /app\nCMD ["node", "server.js"]\n';
+  const files = { Dockerfile: DOCKERFILE, 'compose.yaml': 'services:\n  api:\n    build: .\n', 'docker-compose.yml': 'services:\n  api:\n    build:\n      context: .\n      target: dev\n' };
+  const note = (dir: string) => findings(dir).find((f) => f.code === 'DF010')?.message ?? '';
+
+  it("COMPOSE_FILE=docker-compose.yml in .env: docker compose up loads it, and the note names its service", () => {
+    assert.match(note(project({ ...files, '.env': 'COMPOSE_FILE=docker-compose.yml\n' })), /Compose service 'api' \(docker-compose\.yml\) builds stage 'dev' \(line 1\)/);
+    assert.match(note(project({ ...files, '.env': 'COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=compose.yaml;./docker-compose.yml\n' })), /'api' \(docker-compose\.yml\) builds stage 'dev'/);
+  });
+
+  it('control: without COMPOSE_FILE (or naming another file) the leftover docker-compose.yml is still not named', () => {
+    assert.doesNotMatch(note(project(files)), /Compose service/);
+    assert.doesNotMatch(note(project({ ...files, '.env': 'COMPOSE_FILE=compose.yaml\n' })), /Compose service/);
+  });
+});
