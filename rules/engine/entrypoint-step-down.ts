@@ -705,20 +705,27 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
           // ADD unpacks each local archive a wildcard matches, as it does a named one (review55b, F1).
           const unpacked = (m: { rel: string; dir: boolean }) => kw === 'ADD' && unpack !== false && !m.dir && localArchive(ctx, m.rel);
-          const toWrites = (matched: { rel: string; dir: boolean }[] | undefined): Write[] | undefined => {
+          // The destination is a folder when written so or when the glob matches more than one entry (then each file lands in it
+          // under its own name); one match is copied to the destination itself.
+          const toWrites = (matched: { rel: string; dir: boolean }[] | undefined, intoDir = destIsDir || (matched !== undefined && matched.length > 1)): Write[] | undefined => {
             if (matched === undefined) return undefined;
-            const intoDir = destIsDir || matched.length > 1;
             // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
             return matched.map((m) => (m.dir || unpacked(m) ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
           };
           const all = once(() => toWrites(globMatches(ctx, rel)));
           // For a path asked in a destination folder, only the matches that may land there: a file of its name, an archive ADD
-          // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2).
+          // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2). Without
+          // a trailing slash the destination is a folder only past one match: whether there are two is told by the first two
+          // entries sent, not by applying the ignore file to every entry (globslash); with fewer, that listing is all of them.
           const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined || !destIsDir || at === destAbs) return all();
+            if (at === undefined || at === destAbs) return all();
+            if (!destIsDir) {
+              const first = globMatches(ctx, rel, undefined, 2);
+              if (first === undefined || first.length < 2) return toWrites(first);
+            }
             const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
             const ws = ctx.workspace;
-            return toWrites(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))));
+            return toWrites(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))), true);
           };
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
@@ -812,9 +819,10 @@ function gitSource(src: string): boolean {
  * nothing they may hold is missed), leaving out what the ignore file of that context excludes (contextIgnore; a folder it
  * excludes unless a `!` line may take something in it back). Undefined when not known: a context that cannot be known or
  * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read, a folder reached
- * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched.
+ * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched. With `keep`, only the entries it accepts; with
+ * `enough`, the first that many entries sent (sentEntries), or all of them when there are fewer.
  */
-function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { rel: string; dir: boolean }[] | undefined {
+function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry, enough?: number): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
   if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
   const pattern = globRegExp(path.posix.basename(rel));
@@ -824,7 +832,7 @@ function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { r
   const found = new Map<string, boolean>();
   const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found, keep);
+    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found, keep, enough);
     if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
@@ -837,9 +845,10 @@ function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { r
  * undefined when not known: the context's ignore file cannot be read, `folder` is reached through a symbolic link, or more
  * than MAX_CONTEXT_ENTRIES entries are looked at. The folder of each entry is told by one listing of it; the ignore file is
  * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1), and
- * only against the entries `keep` accepts, when given (review55b, F2).
+ * only against the entries `keep` accepts, when given (review55b, F2), until `found` holds `enough` entries (the entries after
+ * are still counted against MAX_CONTEXT_ENTRIES: globslash).
  */
-function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>, keep?: KeepEntry): boolean | undefined {
+function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>, keep?: KeepEntry, enough = Infinity): boolean | undefined {
   if (throughLink(ctx, dir, folder)) return undefined;
   const at = path.join(dir, folder);
   const names = ctx.workspace.listDir?.(at);
@@ -852,6 +861,7 @@ function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix
   for (const name of names) {
     if (pattern && !pattern.test(name)) continue;
     if (++seen > MAX_CONTEXT_ENTRIES) return undefined;
+    if (found.size >= enough) continue;
     const m = prefix + name;
     const child = path.join(at, name);
     const isDir = ctx.workspace.isSymbolicLink?.(child) === true || ctx.workspace.listDir?.(child) !== undefined;
