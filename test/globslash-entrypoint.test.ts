@@ -15,7 +15,7 @@ const AS_ROOT = 'so the container runs as root';
 const SCRIPT = '#!/bin/sh\nexec su-exec app "$@"\n';
 
 /** A workspace of `files` whose folder listings are indexed once (so that the work counted is the analysis', not the view's). */
-function indexedView(files: Map<string, string>): WorkspaceView {
+function indexedView(files: Map<string, string>, links: ReadonlySet<string> = new Set()): WorkspaceView {
   const dirs = new Map<string, Set<string>>();
   for (const f of files.keys()) {
     for (let p = f; p !== '/'; p = path.posix.dirname(p)) {
@@ -28,6 +28,7 @@ function indexedView(files: Map<string, string>): WorkspaceView {
     readText: (p) => files.get(p),
     exists: (p) => files.has(p) || dirs.has(p),
     listDir: (dir) => (dirs.has(dir) ? [...dirs.get(dir)!] : undefined),
+    isSymbolicLink: (p) => links.has(p),
   };
 }
 
@@ -41,12 +42,18 @@ function workspace(copy: string, extra: readonly [string, string][], ignore = 'i
 }
 
 /** Every finding of the whole analysis (all rules), as `CODE severity message`. */
-function findings(files: Map<string, string>): string[] {
-  return analyze(allRules, 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, indexedView(files), DEFAULT_CONFIG).findings.map((f) => `${f.code} ${f.severity} ${f.message}`);
+function findings(files: Map<string, string>, links?: ReadonlySet<string>): string[] {
+  return analyze(allRules, 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, indexedView(files, links), DEFAULT_CONFIG).findings.map((f) => `${f.code} ${f.severity} ${f.message}`);
 }
 
-function df010(files: Map<string, string>): string {
-  const all = findings(files).filter((f) => f.startsWith('DF010 '));
+/** Asserts that the DF010 message says `expected`. */
+function has(files: Map<string, string>, expected: string, links?: ReadonlySet<string>): void {
+  const message = df010(files, links);
+  assert.ok(message.includes(expected), `${files.get('/w/Dockerfile')}: ${message}`);
+}
+
+function df010(files: Map<string, string>, links?: ReadonlySet<string>): string {
+  const all = findings(files, links).filter((f) => f.startsWith('DF010 '));
   assert.equal(all.length, 1, all.join('\n'));
   return all[0];
 }
@@ -109,9 +116,6 @@ describe('what a glob COPY or ADD without a trailing slash writes over the entry
     ['one match', 'COPY scripts/*.sh /usr/local/bin', [script], undefined, AS_ROOT],
     ['one match left by the ignore file', 'COPY scripts/*.sh /usr/local/bin', [script, ...others], 'scripts/t*\n', AS_ROOT],
     ['the script left out by the ignore file', 'COPY scripts/*.sh /usr/local/bin', [script, ...others], 'scripts/start.sh\n', AS_ROOT],
-    // A folder it matches lands its files in the destination: not read.
-    ['a folder that holds the script, and a file', 'COPY scripts/* /usr/local/bin', [['/w/scripts/sub/start.sh', SCRIPT], others[0]], undefined, AS_ROOT],
-    ['a folder that holds the script alone', 'COPY scripts/* /usr/local/bin', [['/w/scripts/sub/start.sh', SCRIPT]], undefined, AS_ROOT],
     // ADD unpacks the archives it matches into the destination.
     ['ADD of two archives', 'ADD scripts/*.gz /usr/local/bin', [['/w/scripts/a.tar.gz', 'x'], ['/w/scripts/b.tar.gz', 'y']], undefined, AS_ROOT],
     ['ADD of one archive', 'ADD scripts/*.gz /usr/local/bin', [['/w/scripts/a.tar.gz', 'x']], undefined, AS_ROOT],
@@ -126,4 +130,40 @@ describe('what a glob COPY or ADD without a trailing slash writes over the entry
       assert.ok(message.includes(expected), `${copy}: ${message}`);
     });
   }
+});
+
+describe('a folder a glob matches is followed down by name to the path asked (globslash, entry5 leftover)', () => {
+  const KEPT = 'relies on its entrypoint to step down';
+  const MAY_WRITE = "may write over the base image's entrypoint script docker-entrypoint.sh";
+  const postgres = (copy: string, extra: readonly [string, string][], ignore = '') =>
+    new Map<string, string>([['/w/Dockerfile', `FROM postgres:16\n${copy}\n`], ['/w/.dockerignore', ignore], ...extra]);
+  const script: [string, string] = ['/w/rootfs/usr/local/bin/start.sh', SCRIPT];
+
+  it('reads the script a matched folder holds at its path (`COPY rootfs* /`), as `COPY rootfs/ /` does', () => {
+    has(workspace('COPY rootfs/ /', [script]), STEPS_DOWN);
+    has(workspace('COPY rootfs* /', [script]), STEPS_DOWN);
+    has(workspace('COPY rootfs* /', [script, ['/w/rootfs.txt', 'x']]), STEPS_DOWN);
+    // Into a folder of the path: the matched folder's files land in it (Dockerfile reference, COPY: the contents are copied).
+    has(workspace('COPY scripts/* /usr/local/bin', [['/w/scripts/sub/start.sh', SCRIPT], ['/w/scripts/a.sh', 'x']]), STEPS_DOWN);
+    has(workspace('COPY scripts/* /usr/local/bin', [['/w/scripts/sub/start.sh', SCRIPT]]), STEPS_DOWN);
+    has(workspace('COPY scripts/* /usr/local/bin/', [['/w/scripts/sub/start.sh', SCRIPT]]), STEPS_DOWN);
+  });
+
+  it("leaves the base image's script as it is when the matched folders hold nothing at its path, or send nothing there", () => {
+    has(postgres('COPY rootfs* /', [['/w/rootfs/usr/share/doc/x', 'x']]), KEPT);
+    has(postgres('COPY rootfs* /', [['/w/rootfs/usr/local/bin/other.sh', 'x']]), KEPT);
+    const excluded = postgres('COPY rootfs* /', [['/w/rootfs/usr/local/bin/docker-entrypoint.sh', 'x']], 'rootfs/usr/local/bin/docker-entrypoint.sh\n');
+    has(excluded, KEPT);
+    has(postgres('COPY rootfs* /', [['/w/rootfs/usr/local/bin/docker-entrypoint.sh', 'x']]), MAY_WRITE);
+    // A matched folder, or a folder on the way, that is a symbolic link is not read: it may hold the script.
+    has(postgres('COPY rootfs* /', [['/w/rootfs/usr/share/doc/x', 'x']]), MAY_WRITE, new Set(['/w/rootfs']));
+    has(postgres('COPY rootfs* /', [['/w/rootfs/usr/share/doc/x', 'x']]), MAY_WRITE, new Set(['/w/rootfs/usr']));
+  });
+
+  it('does not know the script when two matches may write it: which is copied last is not read', () => {
+    const two: [string, string][] = [script, ['/w/rootfs-b/usr/local/bin/start.sh', SCRIPT]];
+    has(workspace('COPY rootfs* /', two), AS_ROOT);
+    const fileAndFolder: [string, string][] = [['/w/scripts/start.sh', SCRIPT], ['/w/scripts/sub/start.sh', SCRIPT]];
+    has(workspace('COPY scripts/* /usr/local/bin/', fileAndFolder), AS_ROOT);
+  });
 });

@@ -712,6 +712,20 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
             // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
             return matched.map((m) => (m.dir || unpacked(m) ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
           };
+          // For a path asked below the destination, a folder it matches is followed down by name, as a plain folder source is
+          // (folderWritesAt), unless it is a symbolic link (not read); two matches that may write the path leave what it holds
+          // not known: which is copied last is not read here (globslash).
+          const writesBelow = (matched: { rel: string; dir: boolean }[] | undefined, at: string, intoDir?: boolean): Write[] | undefined => {
+            const writes: Write[] = [];
+            for (const [i, w] of (toWrites(matched, intoDir) ?? []).entries()) {
+              const m = matched![i];
+              const sub = m.dir && !linkedInContext(ctx, m.rel) ? folderWritesAt(ctx, m.rel, destAbs, at) : [w];
+              if (sub === undefined) return undefined;
+              writes.push(...sub);
+            }
+            if (matched === undefined || writes.filter((w) => writeHits(w, at, '')).length > 1) return undefined;
+            return writes;
+          };
           const all = once(() => toWrites(globMatches(ctx, rel)));
           // For a path asked in a destination folder, only the matches that may land there: a file of its name, an archive ADD
           // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2). Without
@@ -721,11 +735,11 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
             if (at === undefined || at === destAbs) return all();
             if (!destIsDir) {
               const first = globMatches(ctx, rel, undefined, 2);
-              if (first === undefined || first.length < 2) return toWrites(first);
+              if (first === undefined || first.length < 2) return writesBelow(first, at);
             }
             const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
             const ws = ctx.workspace;
-            return toWrites(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))), true);
+            return writesBelow(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))), at, true);
           };
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
@@ -751,23 +765,7 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           const all = once(() => folderEntries(ctx, rel)?.map(toWrite));
           // The path asked is followed down by name, one folder at a time (`COPY rootfs/ /` writes /usr/local/bin/x only from
           // rootfs/usr/local/bin/x), to a file, an entry not sent, or a folder reached through a link (not read) (review55b, F4).
-          const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined) return all();
-            const names = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/');
-            let folder = rel;
-            let target = destAbs;
-            for (const [i, name] of names.entries()) {
-              const entry = folderEntry(ctx, folder, name);
-              if (entry === undefined) return undefined;
-              if (entry === null) return [];
-              if (i === 0 && (!entry.dir || names.length === 1)) return [toWrite(entry)];
-              target = path.posix.join(target, name);
-              if (!entry.dir) return [{ target, tree: false, source: entry.rel }];
-              if (i === names.length - 1 || linkedInContext(ctx, entry.rel)) return [{ target, tree: true, source: undefined }];
-              folder = entry.rel;
-            }
-            return [];
-          };
+          const expand = (at?: string): Write[] | undefined => (at === undefined ? all() : folderWritesAt(ctx, rel, destAbs, at));
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
@@ -948,6 +946,28 @@ function folderEntry(ctx: DockerfileContext, rel: string, name: string): { rel: 
     found = (found ?? false) || isDir;
   }
   return found === undefined ? null : { rel: m, dir: found };
+}
+
+/**
+ * What a folder source `rel` of the context (a plain one, or one a glob matches) copied to `destAbs` writes at `at`, a path at
+ * or below it: followed down by name, one folder at a time (`COPY rootfs/ /` writes /usr/local/bin/x only from
+ * rootfs/usr/local/bin/x), to a file, an entry not sent (nothing), or a folder reached through a link (not read: a tree there)
+ * (review55b, F4); undefined when not known (folderEntry).
+ */
+function folderWritesAt(ctx: DockerfileContext, rel: string, destAbs: string, at: string): Write[] | undefined {
+  const names = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/');
+  let folder = rel;
+  let target = destAbs;
+  for (const [i, name] of names.entries()) {
+    const entry = folderEntry(ctx, folder, name);
+    if (entry === undefined) return undefined;
+    if (entry === null) return [];
+    target = path.posix.join(target, name);
+    if (!entry.dir) return [{ target, tree: false, source: entry.rel }];
+    if (i === names.length - 1 || linkedInContext(ctx, entry.rel)) return [{ target, tree: true, source: undefined }];
+    folder = entry.rel;
+  }
+  return [];
 }
 
 /** Whether a context path is a symbolic link in a folder the context may be: what it holds is not read (review54b, F4). */
