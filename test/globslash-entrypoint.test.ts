@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import type { WorkspaceView } from '../rules/engine/types';
+import { isArchiveHead, isTarHeader } from '../rules/engine/archive-head';
 
 const STEPS_DOWN = 'relies on its entrypoint to step down with su-exec';
 const AS_ROOT = 'so the container runs as root';
@@ -165,5 +166,50 @@ describe('a folder a glob matches is followed down by name to the path asked (gl
     has(workspace('COPY rootfs* /', two), AS_ROOT);
     const fileAndFolder: [string, string][] = [['/w/scripts/start.sh', SCRIPT], ['/w/scripts/sub/start.sh', SCRIPT]];
     has(workspace('COPY scripts/* /usr/local/bin/', fileAndFolder), AS_ROOT);
+  });
+});
+
+/** A tar header block for a file `name` of `size` bytes: v7 (no magic) or ustar, its checksum written as GNU tar writes it. */
+function tarHeader(name: string, size: number, format: 'v7' | 'ustar'): Uint8Array {
+  const b = new Uint8Array(512);
+  const put = (at: number, text: string) => b.set(new TextEncoder().encode(text), at);
+  put(0, name);
+  put(100, '0000755\0');
+  put(108, '0000000\0');
+  put(116, '0000000\0');
+  put(124, `${size.toString(8).padStart(11, '0')}\0`);
+  put(136, '14733621020\0');
+  put(156, '0');
+  if (format === 'ustar') put(257, 'ustar\x0000');
+  put(148, '        ');
+  const sum = b.reduce((s, x) => s + x, 0);
+  put(148, `${sum.toString(8).padStart(6, '0')}\0 `);
+  return b;
+}
+
+describe('a tar without the ustar magic (v7), not named as an archive (globslash, entry5 leftover)', () => {
+  const v7 = tarHeader('usr/local/bin/docker-entrypoint.sh', 20, 'v7');
+
+  it('is read as a tar header, as Go\'s archive/tar (BuildKit) reads one', () => {
+    assert.ok(isTarHeader(v7));
+    assert.ok(isArchiveHead(v7));
+    assert.ok(isArchiveHead(tarHeader('x', 1, 'ustar')));
+    const broken = v7.slice();
+    broken[0] ^= 1;
+    assert.ok(!isArchiveHead(broken), 'a wrong checksum');
+    assert.ok(!isArchiveHead(new Uint8Array(512)), 'a block of zeros ends an archive');
+    assert.ok(!isArchiveHead(v7.subarray(0, 300)), 'less than a block');
+    assert.ok(!isArchiveHead(new TextEncoder().encode('#!/bin/sh\n'.repeat(60))));
+  });
+
+  it('ADD unpacks it: it may write over the base image\'s entrypoint script (DF010), and DF015 reports an archive', () => {
+    const files = new Map([['/w/Dockerfile', 'FROM postgres:16\nADD payload /\n'], ['/w/payload', 'x']]);
+    const view: WorkspaceView = { ...indexedView(files), readHead: (p, max) => (p === '/w/payload' ? v7.subarray(0, max) : undefined) };
+    const out = analyze(allRules, 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, view, DEFAULT_CONFIG).findings;
+    const df010 = out.filter((f) => f.code === 'DF010').map((f) => f.message);
+    assert.ok(df010[0]?.includes("may write over the base image's entrypoint script docker-entrypoint.sh"), df010.join('\n'));
+    const df015 = out.filter((f) => f.code === 'DF015');
+    assert.deepEqual(df015.map((f) => f.severity), ['info']);
+    assert.ok(df015[0].message.includes('ADD extracts the local archive payload'), df015[0].message);
   });
 });

@@ -996,7 +996,7 @@ function localArchive(ctx: DockerfileContext, rel: string): boolean {
   if (/\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst|zstd))$/i.test(rel)) return true;
   const contexts = contextCandidates(ctx);
   return !contexts.unknown && contexts.dirs.some((dir) => {
-    const head = ctx.workspace.readHead?.(path.join(dir, rel), 264);
+    const head = ctx.workspace.readHead?.(path.join(dir, rel), 512);
     return head !== undefined && isArchiveHead(head);
   });
 }
