@@ -8,7 +8,7 @@ import type { Range } from '../engine/types';
 import { invocation, isVerification } from '../engine/run-commands';
 import { failureEndsRun } from '../engine/packages';
 import { CHILD_CONTEXT, contextCandidates, contextRelative, type Contexts } from '../engine/build-context';
-import { isArchiveHead } from '../engine/archive-head';
+import { isArchiveHead, isTarHeader } from '../engine/archive-head';
 
 type Data =
   /**
@@ -121,19 +121,7 @@ function gzipHoldsNoTar(head: Uint8Array, whole: boolean): boolean {
     return false;
   }
   if (out.length < 512) return whole;
-  // Go's archive/tar (what Docker reads with) trims spaces and NULs, takes up to 8 octal digits, and
-  // accepts the unsigned sum and the signed one some old tars wrote (review 35, probe d15b).
-  const field = out.subarray(148, 156).toString('latin1').replace(/^[\0 ]+|[\0 ]+$/g, '');
-  if (!/^[0-7]{1,8}$/.test(field)) return true;
-  let unsigned = 0;
-  let signed = 0;
-  for (let k = 0; k < 512; k++) {
-    const b = k >= 148 && k < 156 ? 0x20 : out[k];
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
-  const written = parseInt(field, 8);
-  return written !== unsigned && written !== signed;
+  return !isTarHeader(out);
 }
 
 /**
@@ -208,7 +196,7 @@ export default defineRule<'dockerfile', Data>({
     whySummary: 'ADD downloads a URL with no integrity check unless `--checksum` pins it, follows a Git branch that moves, and silently extracts a local archive, so what lands in the image can change between builds or differ from what a reviewer sees; COPY only copies.',
     bad: 'FROM debian:12-slim\nADD https://example.com/tool.tar.gz /opt/\nADD requirements.txt /app/',
     good: 'FROM debian:12-slim\nADD --checksum=sha256:<sha256 of the file> https://example.com/tool.tar.gz /opt/\nCOPY requirements.txt /app/',
-    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of the compose services that build the Dockerfile, each of them, or, when none does, its own folder and the folders above it up to the repository root, the first that has it; none for an ONBUILD trigger, which runs in a child image\'s build with that build\'s context): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, or `ustar` at offset 257) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
+    fix: '"Use COPY" replaces the ADD keyword (same case) for local files, directories and heredocs whose names do not look like tar archives, when the instruction has no ADD-only flag (`--checksum`, `--keep-git-dir`, `--unpack`); `--chown`, `--chmod`, `--link` and `--exclude` work the same with COPY. Docker recognises archives by content, not by name (a tar archive named without an archive extension would stop being extracted), so each file source is looked up in the folders the build context may be (the contexts of the compose services that build the Dockerfile, each of them, or, when none does, its own folder and the folders above it up to the repository root, the first that has it; none for an ONBUILD trigger, which runs in a child image\'s build with that build\'s context): one whose first bytes are a tar archive (gzip, bzip2, xz, zstd, `ustar` at offset 257, or a first 512-byte block that Go\'s archive/tar reads as a header, its checksum right — an old v7 tar has no `ustar`, and BuildKit unpacks any local file a tar header reads from: moby/buildkit, solver/llbsolver/file/unpack.go, isArchivePath) is reported as an archive, as information, with no fix. Safe when every source is known not to be an archive: a folder, a file found and read as text, or a file not found whose name is that of a file type that is not an archive (`.conf`, `.json`, `.sh`, `.py`, `.jar`…; not `.apk`, an Alpine package, which is a gzip tar); otherwise (another binary file, a name without such an extension that is not found, a glob) and when a source comes from an ARG default (the ARG could be set to a URL at build time) it is a single quick fix. No fix for URLs (compute the sha256 and add `--checksum=sha256:…`, or download with `RUN curl` and verify) or archives (keep ADD if extraction is intended).',
     guideline: '§6 Image Build Security — "Use specific versions"; Dependency Security — "Supply Chain Security"',
     equivalents: ['hadolint DL3020 (use COPY instead of ADD for files and folders)', 'Trivy DS-0005 (ADD instead of COPY)', 'Checkov CKV_DOCKER_4 (ensure that COPY is used instead of ADD)', 'KICS "Add Instead of Copy"'],
     references: [

@@ -705,20 +705,41 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           // Not known (no context to list, a glob in a folder's name, a pattern not read, too many entries): it may write anything there.
           // ADD unpacks each local archive a wildcard matches, as it does a named one (review55b, F1).
           const unpacked = (m: { rel: string; dir: boolean }) => kw === 'ADD' && unpack !== false && !m.dir && localArchive(ctx, m.rel);
-          const toWrites = (matched: { rel: string; dir: boolean }[] | undefined): Write[] | undefined => {
+          // The destination is a folder when written so or when the glob matches more than one entry (then each file lands in it
+          // under its own name); one match is copied to the destination itself.
+          const toWrites = (matched: { rel: string; dir: boolean }[] | undefined, intoDir = destIsDir || (matched !== undefined && matched.length > 1)): Write[] | undefined => {
             if (matched === undefined) return undefined;
-            const intoDir = destIsDir || matched.length > 1;
             // A folder it matches lands its files in the destination, as `COPY docker/ …` does.
             return matched.map((m) => (m.dir || unpacked(m) ? { target: destAbs, tree: true, source: undefined } : { target: intoDir ? path.posix.join(destAbs, path.posix.basename(m.rel)) : destAbs, tree: false, source: m.rel }));
           };
+          // For a path asked below the destination, a folder it matches is followed down by name, as a plain folder source is
+          // (folderWritesAt), unless it is a symbolic link (not read); two matches that may write the path leave what it holds
+          // not known: which is copied last is not read here (globslash).
+          const writesBelow = (matched: { rel: string; dir: boolean }[] | undefined, at: string, intoDir?: boolean): Write[] | undefined => {
+            const writes: Write[] = [];
+            for (const [i, w] of (toWrites(matched, intoDir) ?? []).entries()) {
+              const m = matched![i];
+              const sub = m.dir && !linkedInContext(ctx, m.rel) ? folderWritesAt(ctx, m.rel, destAbs, at) : [w];
+              if (sub === undefined) return undefined;
+              writes.push(...sub);
+            }
+            if (matched === undefined || writes.filter((w) => writeHits(w, at, '')).length > 1) return undefined;
+            return writes;
+          };
           const all = once(() => toWrites(globMatches(ctx, rel)));
           // For a path asked in a destination folder, only the matches that may land there: a file of its name, an archive ADD
-          // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2).
+          // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2). Without
+          // a trailing slash the destination is a folder only past one match: whether there are two is told by the first two
+          // entries sent, not by applying the ignore file to every entry (globslash); with fewer, that listing is all of them.
           const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined || !destIsDir || at === destAbs) return all();
+            if (at === undefined || at === destAbs) return all();
+            if (!destIsDir) {
+              const first = globMatches(ctx, rel, undefined, 2);
+              if (first === undefined || first.length < 2) return writesBelow(first, at);
+            }
             const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
             const ws = ctx.workspace;
-            return toWrites(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))));
+            return writesBelow(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))), at, true);
           };
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
@@ -744,23 +765,7 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           const all = once(() => folderEntries(ctx, rel)?.map(toWrite));
           // The path asked is followed down by name, one folder at a time (`COPY rootfs/ /` writes /usr/local/bin/x only from
           // rootfs/usr/local/bin/x), to a file, an entry not sent, or a folder reached through a link (not read) (review55b, F4).
-          const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined) return all();
-            const names = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/');
-            let folder = rel;
-            let target = destAbs;
-            for (const [i, name] of names.entries()) {
-              const entry = folderEntry(ctx, folder, name);
-              if (entry === undefined) return undefined;
-              if (entry === null) return [];
-              if (i === 0 && (!entry.dir || names.length === 1)) return [toWrite(entry)];
-              target = path.posix.join(target, name);
-              if (!entry.dir) return [{ target, tree: false, source: entry.rel }];
-              if (i === names.length - 1 || linkedInContext(ctx, entry.rel)) return [{ target, tree: true, source: undefined }];
-              folder = entry.rel;
-            }
-            return [];
-          };
+          const expand = (at?: string): Write[] | undefined => (at === undefined ? all() : folderWritesAt(ctx, rel, destAbs, at));
           steps.push({ kind: 'copy', write: { target: destAbs, tree: true, source: undefined, expand }, ins });
           continue;
         }
@@ -812,9 +817,10 @@ function gitSource(src: string): boolean {
  * nothing they may hold is missed), leaving out what the ignore file of that context excludes (contextIgnore; a folder it
  * excludes unless a `!` line may take something in it back). Undefined when not known: a context that cannot be known or
  * listed, an ignore file that cannot be read, a wildcard in a folder's name, a pattern that cannot be read, a folder reached
- * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched.
+ * through a symbolic link, more than MAX_CONTEXT_ENTRIES entries matched. With `keep`, only the entries it accepts; with
+ * `enough`, the first that many entries sent (sentEntries), or all of them when there are fewer.
  */
-function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { rel: string; dir: boolean }[] | undefined {
+function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry, enough?: number): { rel: string; dir: boolean }[] | undefined {
   const folder = path.posix.dirname(rel);
   if (/[*?[\\]/.test(folder) || rel.endsWith('/')) return undefined;
   const pattern = globRegExp(path.posix.basename(rel));
@@ -824,7 +830,7 @@ function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { r
   const found = new Map<string, boolean>();
   const prefix = folder === '.' ? '' : `${folder}/`;
   for (const dir of contexts.dirs) {
-    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found, keep);
+    const listed = sentEntries(ctx, dir, folder === '.' ? '' : folder, prefix, pattern, found, keep, enough);
     if (listed === undefined || (!listed && contexts.every)) return undefined;
   }
   return [...found].map(([m, dir]) => ({ rel: m, dir }));
@@ -837,9 +843,10 @@ function globMatches(ctx: DockerfileContext, rel: string, keep?: KeepEntry): { r
  * undefined when not known: the context's ignore file cannot be read, `folder` is reached through a symbolic link, or more
  * than MAX_CONTEXT_ENTRIES entries are looked at. The folder of each entry is told by one listing of it; the ignore file is
  * matched against the folder once and against each entry's own name (matchEntry), as DR003's walk does (review54b, F1), and
- * only against the entries `keep` accepts, when given (review55b, F2).
+ * only against the entries `keep` accepts, when given (review55b, F2), until `found` holds `enough` entries (the entries after
+ * are still counted against MAX_CONTEXT_ENTRIES: globslash).
  */
-function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>, keep?: KeepEntry): boolean | undefined {
+function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix: string, pattern: RegExp | undefined, found: Map<string, boolean>, keep?: KeepEntry, enough = Infinity): boolean | undefined {
   if (throughLink(ctx, dir, folder)) return undefined;
   const at = path.join(dir, folder);
   const names = ctx.workspace.listDir?.(at);
@@ -852,6 +859,7 @@ function sentEntries(ctx: DockerfileContext, dir: string, folder: string, prefix
   for (const name of names) {
     if (pattern && !pattern.test(name)) continue;
     if (++seen > MAX_CONTEXT_ENTRIES) return undefined;
+    if (found.size >= enough) continue;
     const m = prefix + name;
     const child = path.join(at, name);
     const isDir = ctx.workspace.isSymbolicLink?.(child) === true || ctx.workspace.listDir?.(child) !== undefined;
@@ -940,6 +948,28 @@ function folderEntry(ctx: DockerfileContext, rel: string, name: string): { rel: 
   return found === undefined ? null : { rel: m, dir: found };
 }
 
+/**
+ * What a folder source `rel` of the context (a plain one, or one a glob matches) copied to `destAbs` writes at `at`, a path at
+ * or below it: followed down by name, one folder at a time (`COPY rootfs/ /` writes /usr/local/bin/x only from
+ * rootfs/usr/local/bin/x), to a file, an entry not sent (nothing), or a folder reached through a link (not read: a tree there)
+ * (review55b, F4); undefined when not known (folderEntry).
+ */
+function folderWritesAt(ctx: DockerfileContext, rel: string, destAbs: string, at: string): Write[] | undefined {
+  const names = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/');
+  let folder = rel;
+  let target = destAbs;
+  for (const [i, name] of names.entries()) {
+    const entry = folderEntry(ctx, folder, name);
+    if (entry === undefined) return undefined;
+    if (entry === null) return [];
+    target = path.posix.join(target, name);
+    if (!entry.dir) return [{ target, tree: false, source: entry.rel }];
+    if (i === names.length - 1 || linkedInContext(ctx, entry.rel)) return [{ target, tree: true, source: undefined }];
+    folder = entry.rel;
+  }
+  return [];
+}
+
 /** Whether a context path is a symbolic link in a folder the context may be: what it holds is not read (review54b, F4). */
 function linkedInContext(ctx: DockerfileContext, rel: string): boolean {
   return contextCandidates(ctx).dirs.some((dir) => ctx.workspace.isSymbolicLink?.(path.join(dir, rel)) === true);
@@ -966,7 +996,7 @@ function localArchive(ctx: DockerfileContext, rel: string): boolean {
   if (/\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst|zstd))$/i.test(rel)) return true;
   const contexts = contextCandidates(ctx);
   return !contexts.unknown && contexts.dirs.some((dir) => {
-    const head = ctx.workspace.readHead?.(path.join(dir, rel), 264);
+    const head = ctx.workspace.readHead?.(path.join(dir, rel), 512);
     return head !== undefined && isArchiveHead(head);
   });
 }
