@@ -771,6 +771,54 @@ describe('review 40a: every value a rule reports is masked where it found it, an
   });
 });
 
+// Review 56c, F2: DF015 and DF014 named a download by the last segment of its URL, which for a webhook or a capability
+// URL is the credential itself (`https://hooks.slack.com/services/T…/B…/<secret>`, a share link's token, the file
+// `curl -O`/`wget` name after it): every message, hover and report carried it. Such a segment is not named.
+describe('review 56c: a URL segment that is a credential is never named as the file downloaded', () => {
+  const W = {
+    slack: 'Xk9vQm2LpR7tNw4ZyB8cDs3F',
+    discord: 'Yq3mZ8kLp2Rt9VwX4nB7cD1fG6hJ0sA5eQ_uI-oPzMxNa8Kd',
+    share: 'Hd3Wq7Ls2Pz6Xc9Mn4Bv1Rt5',
+    curlO: 'Pm4Kx8Vn2Qr6Lt9Zw3Yb7Cd5',
+    wget: 'Wv7Kp3Qm9Lx2Rt8Zn4Yb6Hc1',
+  } as const;
+  const files: Record<string, string> = {
+    Dockerfile: [
+      'FROM debian:bookworm-slim',
+      `ADD https://hooks.slack.com/services/T0AB12CDE/B0FG34HIJ/${W.slack} /etc/hook`,
+      `ADD https://discord.com/api/webhooks/123456789012345678/${W.discord} /etc/discord`,
+      `ADD https://dl.example.com/share/${W.share}/ /opt/share`,
+      'ADD https://nodejs.org/dist/v20.11.1/node-v20.11.1-linux-x64.tar.xz /opt/node.tar.xz',
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl wget && rm -rf /var/lib/apt/lists/*',
+      `RUN curl -fsSLO https://dl.example.com/s/${W.curlO} && sh ${W.curlO}`,
+      `RUN wget -q https://dl.example.com/s/${W.wget} && dpkg -i ${W.wget}`,
+      'RUN curl -fsSLO https://dl.example.com/get/install-tool.sh && sh install-tool.sh',
+      'USER 1000',
+      '',
+    ].join('\n'),
+  };
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
+
+  it('DF015 and DF014 report the downloads without naming such a segment; a file name is still named', () => {
+    const dir = workspace(files);
+    type Item = { code: string; message: string; range: { start: { line: number } } };
+    const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[];
+    const at = (code: string, line: number) => json.find((f) => f.code === code && f.range.start.line + 1 === line)?.message ?? '';
+    assert.match(at('DF015', 2), /^ADD downloads a file from hooks\.slack\.com without --checksum/);
+    assert.match(at('DF015', 3), /^ADD downloads a file from discord\.com without --checksum/);
+    assert.match(at('DF015', 4), /^ADD downloads a file from dl\.example\.com without --checksum/);
+    assert.match(at('DF015', 5), /^ADD downloads node-v20\.11\.1-linux-x64\.tar\.xz from nodejs\.org/, 'a file name is still named');
+    assert.match(at('DF014', 7), /^A program downloaded with curl to a file is run \(sh …\)/);
+    assert.match(at('DF014', 8), /^A package downloaded with wget from dl\.example\.com to a file is installed with dpkg -i/);
+    assert.match(at('DF014', 9), /^A program downloaded with curl to install-tool\.sh is run/, 'a file name is still named');
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = run(['check', '--format', format, '.'], dir);
+      const leaks = findLeaks(r.stdout + r.stderr, W);
+      assert.deepEqual(leaks, [], `${format}: ${leaks.join(', ')}`);
+    }
+  });
+});
+
 describe('the .env.example template DR002 writes', () => {
   it('keeps only values that cannot be secrets, so a copy still starts the stack (a user:password is no image or address: review 17, probe dc-01; review 18, probes 05-06)', () => {
     const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080'], ['SMTP_SERVER', 'mail.example.com:587'], ['APP_IMG', 'nginx:stable-alpine'], ['ZOOKEEPER_CONNECT', 'zookeeper:2181']];
