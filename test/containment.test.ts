@@ -252,3 +252,39 @@ describe('containment of the CLI', () => {
     assert.ok(![...files].some((f) => f.includes('linkdir') || f.includes('link.Dockerfile') || f === 'docker-compose.yml'), [...files].join(', '));
   });
 });
+
+// Review 56c, F3: the `.git` file of a workspace folder names a folder anywhere (`gitdir: /any/path`), and the server read
+// `commondir` there and `config` and `info/exclude` in the folder that names (or in the gitdir itself): workspace content
+// chose three files outside the workspace for the server to read. Only a gitdir laid out as git lays one out is followed
+// outside the workspace folders: a linked worktree's (`<common>/worktrees/<id>`, whose commondir leads back to `<common>`)
+// or a submodule's (`…/modules/<name>`); `git worktree add`'s own layout is still read (gitscan.test.ts).
+describe('containment of the language server: a .git file that names a folder outside the workspace', () => {
+  it('reads nothing there unless it is laid out as a linked worktree\'s or a submodule\'s git folder', { timeout: 120_000 }, async () => {
+    const base = tempDir('dg-contain-gitdir-');
+    const ws = path.join(base, 'ws');
+    const app = { 'compose.yaml': 'services:\n  db:\n    image: postgres:17-alpine\n    env_file: .env\n', '.env': 'POSTGRES_PASSWORD=contain-gitdir-pw-123\n' };
+    // Not a git folder: commondir, config and info/exclude where the .git file says (the names a user's files may have).
+    write(path.join(base, 'private'), { 'plain/commondir': '../common\n', 'common/config': '[core]\n\tignorecase = true\n', 'common/info/exclude': '.env\n', 'plain/config': '[core]\n', 'plain/info/exclude': '.env\n' });
+    write(ws, { ...app, '.git': `gitdir: ${path.join(base, 'private', 'plain')}\n` });
+    // A linked worktree's git folder, as `git worktree add` lays it out: still read.
+    const wt = path.join(base, 'wt');
+    write(path.join(base, 'repo', '.git'), { 'worktrees/wt/commondir': '../..\n', 'worktrees/wt/HEAD': 'ref: refs/heads/wt\n', 'config': '[core]\n', 'info/exclude': '.env\n' });
+    write(wt, { ...app, '.git': `gitdir: ${path.join(base, 'repo', '.git', 'worktrees', 'wt')}\n` });
+    const log = path.join(base, 'contain.log');
+    fs.writeFileSync(log, '');
+    const client = new TestClient([], { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`, DG_CONTAIN_LOG: log });
+    try {
+      await client.initialize([ws, wt]);
+      for (const dir of [ws, wt]) {
+        const uri = client.open(path.join(dir, 'compose.yaml'), app['compose.yaml'], 'dockercompose');
+        await client.diagnostics(uri, 1);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const reads = [...new Set(readRecords(log).filter((r) => r.kind === 'read' && r.detail && r.detail.startsWith(base + path.sep)).map((r) => r.detail!))];
+      assert.deepEqual(reads.filter((p) => p.startsWith(path.join(base, 'private') + path.sep)), [], 'read outside the workspace where its .git file points');
+      assert.ok(reads.includes(path.join(base, 'repo', '.git', 'info', 'exclude')), `the linked worktree's common info/exclude is read: ${reads.join(', ')}`);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

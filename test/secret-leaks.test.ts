@@ -771,6 +771,119 @@ describe('review 40a: every value a rule reports is masked where it found it, an
   });
 });
 
+// Review 56c, F2: DF015 and DF014 named a download by the last segment of its URL, which for a webhook or a capability
+// URL is the credential itself (`https://hooks.slack.com/services/T…/B…/<secret>`, a share link's token, the file
+// `curl -O`/`wget` name after it): every message, hover and report carried it. Such a segment is not named.
+describe('review 56c: a URL segment that is a credential is never named as the file downloaded', () => {
+  const W = {
+    slack: 'Xk9vQm2LpR7tNw4ZyB8cDs3F',
+    discord: 'Yq3mZ8kLp2Rt9VwX4nB7cD1fG6hJ0sA5eQ_uI-oPzMxNa8Kd',
+    share: 'Hd3Wq7Ls2Pz6Xc9Mn4Bv1Rt5',
+    curlO: 'Pm4Kx8Vn2Qr6Lt9Zw3Yb7Cd5',
+    wget: 'Wv7Kp3Qm9Lx2Rt8Zn4Yb6Hc1',
+  } as const;
+  const files: Record<string, string> = {
+    Dockerfile: [
+      'FROM debian:bookworm-slim',
+      `ADD https://hooks.slack.com/services/T0AB12CDE/B0FG34HIJ/${W.slack} /etc/hook`,
+      `ADD https://discord.com/api/webhooks/123456789012345678/${W.discord} /etc/discord`,
+      `ADD https://dl.example.com/share/${W.share}/ /opt/share`,
+      'ADD https://nodejs.org/dist/v20.11.1/node-v20.11.1-linux-x64.tar.xz /opt/node.tar.xz',
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl wget && rm -rf /var/lib/apt/lists/*',
+      `RUN curl -fsSLO https://dl.example.com/s/${W.curlO} && sh ${W.curlO}`,
+      `RUN wget -q https://dl.example.com/s/${W.wget} && dpkg -i ${W.wget}`,
+      'RUN curl -fsSLO https://dl.example.com/get/install-tool.sh && sh install-tool.sh',
+      'USER 1000',
+      '',
+    ].join('\n'),
+  };
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
+
+  it('DF015 and DF014 report the downloads without naming such a segment; a file name is still named', () => {
+    const dir = workspace(files);
+    type Item = { code: string; message: string; range: { start: { line: number } } };
+    const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[];
+    const at = (code: string, line: number) => json.find((f) => f.code === code && f.range.start.line + 1 === line)?.message ?? '';
+    assert.match(at('DF015', 2), /^ADD downloads a file from hooks\.slack\.com without --checksum/);
+    assert.match(at('DF015', 3), /^ADD downloads a file from discord\.com without --checksum/);
+    assert.match(at('DF015', 4), /^ADD downloads a file from dl\.example\.com without --checksum/);
+    assert.match(at('DF015', 5), /^ADD downloads node-v20\.11\.1-linux-x64\.tar\.xz from nodejs\.org/, 'a file name is still named');
+    assert.match(at('DF014', 7), /^A program downloaded with curl to a file is run \(sh …\)/);
+    assert.match(at('DF014', 8), /^A package downloaded with wget from dl\.example\.com to a file is installed with dpkg -i/);
+    assert.match(at('DF014', 9), /^A program downloaded with curl to install-tool\.sh is run/, 'a file name is still named');
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = run(['check', '--format', format, '.'], dir);
+      const leaks = findLeaks(r.stdout + r.stderr, W);
+      assert.deepEqual(leaks, [], `${format}: ${leaks.join(', ')}`);
+    }
+  });
+});
+
+// Review 56c, F1: a credential given as a URL's query parameter (MaxMind's `&license_key=`, GitLab's `?private_token=`, OAuth's
+// `?access_token=`, a signed URL's `sig=`), a token written as a URL's user with no password (`https://<token>@github.com/…`,
+// the form GitHub documents for a personal access token) and an npm registry's `:_authToken=` were neither reported nor
+// masked by their form: `--fix-dry-run` printed them around a change, and JSON and SARIF carried a fix that repeats one
+// (DF040's exec form of `CMD git clone https://<token>@…`).
+describe('review 56c: URL query credentials, a token as a URL\'s user and npm\'s _authToken are masked by their form', () => {
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 << 20, env: isolatedEnv() });
+  const T = {
+    maxmind: 'Lk56MaxmindKey9x',
+    gitlab: 'Lk56GlPrivTok7y',
+    oauth: 'Lk56OauthAccess3z',
+    sas: 'Lk56SasSig%2Bq0',
+    user: 'Hd3Wq7Ls2Pz6Xc9Mn4Bv1Rt5',
+    npm: '5f3c9a1e-8b2d-4e6f-a7c0-d1e2f3a4b5c6',
+  } as const;
+
+  it('the redaction masks them, and leaves public values as written', () => {
+    const cases: [string, string][] = [
+      [`RUN curl -o /g.tgz "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City&license_key=${T.maxmind}&suffix=tar.gz"`, 'RUN curl -o /g.tgz "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City&license_key=********&suffix=tar.gz"'],
+      [`      GL: "https://gitlab.com/api/v4/projects/1/repository/files/a/raw?ref=main&private_token=${T.gitlab}"`, '      GL: "https://gitlab.com/api/v4/projects/1/repository/files/a/raw?ref=main&private_token=********"'],
+      [`RUN curl -fsSL https://api.example.com/v1/data?access_token=${T.oauth} -o /d.json`, 'RUN curl -fsSL https://api.example.com/v1/data?access_token=******** -o /d.json'],
+      [`      SAS: "https://acct.blob.core.windows.net/c/b.tgz?sv=2022-11-02&sr=b&sig=${T.sas}"`, '      SAS: "https://acct.blob.core.windows.net/c/b.tgz?sv=2022-11-02&sr=b&sig=********"'],
+      [`RUN git clone https://${T.user}@github.com/acme/app.git /src`, 'RUN git clone https://********@github.com/acme/app.git /src'],
+      [`ARG NPMRC=//registry.npmjs.org/:_authToken=${T.npm}`, 'ARG NPMRC=//registry.npmjs.org/:_authToken=********'],
+    ];
+    for (const [line, want] of cases) assert.equal(redactSecretsInLine(line), want);
+    for (const kept of [
+      'RUN curl -o /g.tgz "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City&license_key=${MAXMIND_KEY}&suffix=tar.gz"',
+      '      PAGE_URL: https://example.com/?p=42&ref=home&token_type=bearer&response_type=token',
+      'RUN git clone https://git@github.com/acme/app.git && git clone ssh://deploy@git.example.com/app.git',
+      'RUN git clone https://${GITHUB_TOKEN}@github.com/acme/app.git',
+      'RUN npm config set //registry.npmjs.org/:_authToken=${NPM_TOKEN}',
+    ]) assert.equal(redactSecretsInLine(kept), kept);
+  });
+
+  it('--fix-dry-run masks them around a change; JSON and SARIF withhold a fix that repeats one', () => {
+    const dir = workspace({
+      Dockerfile: [
+        'FROM debian:bookworm-slim',
+        `ARG NPMRC=//registry.npmjs.org/:_authToken=${T.npm}`,
+        'RUN apt-get update && apt-get install -y --no-install-recommends curl git && rm -rf /var/lib/apt/lists/*',
+        `RUN curl -fsSL -o /tmp/geo.tgz "https://download.maxmind.com/app/geoip_download?edition_id=GeoLite2-City&license_key=${T.maxmind}&suffix=tar.gz"`,
+        `RUN curl -fsSL -o /tmp/gl.json "https://gitlab.example.com/api/v4/projects/1/repository/files/a/raw?ref=main&private_token=${T.gitlab}"`,
+        `RUN curl -fsSL "https://api.example.com/v1/data?access_token=${T.oauth}" -o /tmp/d.json`,
+        'USER 1000',
+        'HEALTHCHECK NONE',
+        `CMD git clone https://${T.user}@github.com/acme/app.git /src`,
+        '',
+      ].join('\n'),
+    });
+    const dry = run(['check', '--fix-dry-run', '.'], dir);
+    // (DF022 reports the query credentials since 7d52ee80: their whole word is masked where it found them.)
+    assert.match(dry.stdout, /^\+ {4}&& curl -fsSL (?:"https:\/\/api\.example\.com\/v1\/data\?access_token=\*{8}"|\*{8}) -o \/tmp\/d\.json/m, `the merge is shown: ${dry.stdout}`);
+    assert.match(dry.stdout, /^-CMD git clone https:\/\/\*{8}@github\.com\/acme\/app\.git \/src$/m, 'the token as a URL\'s user is masked by its form');
+    assert.deepEqual(findLeaks(dry.stdout + dry.stderr, T), [], dry.stdout);
+    type Item = { code: string; fix: { title: string; changes: unknown; withheld?: boolean } | null };
+    const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[];
+    assert.equal(json.find((f) => f.code === 'DF040')?.fix?.withheld, true, 'the exec form repeats the token');
+    for (const format of ['json', 'sarif']) {
+      const r = run(['check', '--format', format, '.'], dir);
+      assert.deepEqual(findLeaks(r.stdout + r.stderr, T), [], format);
+    }
+  });
+});
+
 describe('the .env.example template DR002 writes', () => {
   it('keeps only values that cannot be secrets, so a copy still starts the stack (a user:password is no image or address: review 17, probe dc-01; review 18, probes 05-06)', () => {
     const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080'], ['SMTP_SERVER', 'mail.example.com:587'], ['APP_IMG', 'nginx:stable-alpine'], ['ZOOKEEPER_CONNECT', 'zookeeper:2181']];

@@ -8,6 +8,8 @@
  *   issued, `OPENAI_KEY=…`), unless it is an interpolation (`${…}`);
  * - the password of a URL (`postgres://app:x@db/app`, `?password=x`, nocodb's `?u=app&p=x`), of a Go
  *   MySQL driver DSN (`app:x@tcp(db:3306)/app`) or of Neo4j's `NEO4J_AUTH=neo4j/x`;
+ * - a URL's credential query parameter (`&license_key=x`, `?private_token=x`, `?access_token=x`, a signature's `sig=x`), a
+ *   token written as a URL's user (`https://<token>@github.com/…`) and npm's `:_authToken=x` (review 56c, F1);
  * - the argument of a password option on a command line (`--requirepass x`, `--masterauth x`,
  *   `--password=x`, keytool's `-storepass x`/`-keypass x`, `-p x` is not: too many programs read `-p` as a port);
  * - the password of Samba's `-U user%x` / `--user=user%x` (smbclient(1)), and of `htpasswd -b file user x` / `htpasswd -nb user x`;
@@ -19,7 +21,7 @@
  * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`), and
  *   whatever else the engine masks in messages and titles (maskSecretValues: what the value readers recognise under any name).
  */
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, maskSecretValues } from '../../rules/engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, looksLikeIssuedCredential, maskSecretValues } from '../../rules/engine/secrets';
 
 const MASK = '********';
 
@@ -31,8 +33,19 @@ const ENV_SPACE_FORM = /^(\s*(?:ENV|ARG)\s+)([A-Za-z_][A-Za-z0-9_]*)(\s+)(\S.*)$
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)([^\s@/'"]+)(@)/gi;
 /** The password of a Go MySQL driver DSN: `user:password@tcp(`. */
 const GO_DSN_PASSWORD = /((?:^|[\s"'=])[^\s:@/()"'=]+:)([^\s@/()]+)(@(?:tcp[46]?|udp|unix)\()/g;
-/** A password as a URL's query parameter (`?password=x`; `p` beside `u`: nocodb's `?u=app&p=x`). */
-const QUERY_PASSWORD = /([?&](?:password|passwd|pwd|pass)=)([^&\s#"']+)/gi;
+/**
+ * A credential as a URL's query parameter: a password (`?password=x`; `p` beside `u`: nocodb's `?u=app&p=x`), a parameter
+ * whose name is a credential's (isCredentialNameFor: MaxMind's `&license_key=x`, GitLab's `?private_token=x`, OAuth 2.0's
+ * `?access_token=x` (RFC 6750, section 2.3), `?api_key=x`) or a signed URL's signature (Azure SAS `sig=`, `X-Amz-Signature=`,
+ * `X-Goog-Signature=`): review 56c, F1.
+ */
+const QUERY_PARAMETER = /([?&#;]([A-Za-z][A-Za-z0-9_.-]*)=)([^&\s#"'\\]+)/g;
+const QUERY_PASSWORD_NAME = /^(?:password|passwd|pwd|pass)$/i;
+const QUERY_SIGNATURE_NAME = /^(?:sig|signature|x-amz-signature|x-goog-signature)$/i;
+/** A URL whose user is written with no password (`https://<token>@github.com/…`, as GitHub documents a token's use): the user. */
+const URL_USER_ONLY = /(\b[a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"$`{}]+)(@)/gi;
+/** npm's registry credentials in an .npmrc line (`//registry.npmjs.org/:_authToken=x`, `:_auth=`, `:_password=`). */
+const NPMRC_CREDENTIAL = /(:_(?:authToken|auth|password)\s*=\s*)([^\s"']+)/g;
 const QUERY_P = /([?&]p=)([^&\s#"']+)/g;
 /** Any option; which ones name a credential is isCredentialOption's (rules/engine/secrets.ts). */
 const PASSWORD_OPTIONS = '(?<![\\w-])--?([A-Za-z][A-Za-z0-9_-]*)';
@@ -110,6 +123,20 @@ function isInterpolation(value: string): boolean {
   return /\$[{A-Za-z_]/.test(value.replace(/\$\$/g, ''));
 }
 
+/** Whether a URL's query parameter holds a credential (see QUERY_PARAMETER). */
+function isQueryCredential(name: string, value: string): boolean {
+  return QUERY_PASSWORD_NAME.test(name) || QUERY_SIGNATURE_NAME.test(name) || isCredentialNameFor(name, value);
+}
+
+/**
+ * Whether a URL's user, written with no password, is a token rather than a name (`git`, `deploy`): one that looks issued
+ * (looksLikeIssuedCredential: a known format, or a random string of 16 characters or more) or GitHub's 40 hexadecimal digits
+ * of an OAuth token of the classic format.
+ */
+function looksLikeTokenUser(user: string): boolean {
+  return looksLikeIssuedCredential(user) || /^[0-9a-f]{40}$/i.test(user);
+}
+
 function masked(value: string): string {
   return value.startsWith('"') || value.startsWith("'") ? `${value[0]}${MASK}${value[0]}` : MASK;
 }
@@ -123,7 +150,9 @@ export function redactSecretsInLine(line: string): string {
   out = out.replace(PASSWORD_OPTION_ITEM, (m, head: string, _q: string, name: string, value: string) => (keep(name, value) ? m : `${head}${masked(value)}`));
   out = out.replace(PASSWORD_OPTION, (m, opt: string, name: string, value: string) => (keep(name, value) ? m : `${opt}${masked(value)}`));
   out = out.replace(URL_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
-  out = out.replace(QUERY_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
+  if (/[?&#;][A-Za-z]/.test(out)) out = out.replace(QUERY_PARAMETER, (m, head: string, name: string, value: string) => (isInterpolation(value) || value === MASK || !isQueryCredential(name, value) ? m : `${head}${MASK}`));
+  if (out.includes('@')) out = out.replace(URL_USER_ONLY, (m, head: string, user: string, at: string) => (user === MASK || !looksLikeTokenUser(user) ? m : `${head}${MASK}${at}`));
+  if (out.includes(':_')) out = out.replace(NPMRC_CREDENTIAL, (m, head: string, value: string) => (isInterpolation(value) || value === MASK ? m : `${head}${MASK}`));
   if (/[?&]u=/.test(out)) out = out.replace(QUERY_P, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   if (out.includes('htpasswd')) out = out.replace(HTPASSWD_COMMAND, (_m, words: string | undefined, q: string | undefined, items: string | undefined) => (words !== undefined ? `htpasswd${maskHtpasswd(words)}` : `${q}htpasswd${q}${maskHtpasswd(items!)}`));
   out = out.replace(SAMBA_USER_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));

@@ -8,6 +8,7 @@ import { commandsWithStrings, stringScriptsOf } from '../engine/script-strings';
 import { packageCommandsOfInStrings, type PackageCommand } from '../engine/packages';
 import { resolveAt } from '../engine/df-instructions';
 import type { Detection } from '../engine/types';
+import { looksLikeIssuedCredential } from '../engine/secrets';
 
 interface Data {
   downloader: string;
@@ -179,6 +180,23 @@ function groupPipeTarget(cmds: readonly SimpleCommand[], i: number): number | un
     braces = 0;
   }
   return undefined;
+}
+
+/**
+ * A downloaded file as a message names it: `a file` when its name looks like a credential, as the name `curl -O` or plain
+ * `wget` take from a capability URL's last segment (`https://dl.example.com/s/<token>`) is (review 56c, F2).
+ */
+function shownFile(file: string | undefined): string {
+  if (file === undefined) return 'a file';
+  return looksLikeIssuedCredential(file.slice(file.lastIndexOf('/') + 1)) ? 'a file' : file;
+}
+
+/** How a command runs the file (`sh <file>`, `./<file>`) as a message shows it: a file name that looks like a credential as `…` (see shownFile). */
+function shownWords(text: string): string {
+  return text
+    .split(' ')
+    .map((w) => (looksLikeIssuedCredential(w.slice(w.lastIndexOf('/') + 1)) ? `${w.slice(0, w.lastIndexOf('/') + 1)}…` : w))
+    .join(' ');
 }
 
 /** The file name curl -O / plain wget give a download: the URL's last path segment (null when it has none). */
@@ -812,13 +830,14 @@ export default defineRule<'dockerfile', Data>({
     if (d.form === 'powershell') return `A script downloaded with ${d.downloader} is run by ${d.interpreter} without being pinned or checked; save it to a file, check its hash (Get-FileHash) or signature (Get-AuthenticodeSignature), then run it.`;
     if (d.form === 'package') {
       const from = d.host ? ` from ${d.host}` : '';
-      const what = d.downloader === 'curl' || d.downloader === 'wget' ? `A package downloaded with ${d.downloader}${from} to ${d.file}` : `A package that ${d.downloader} downloads${from} (${d.file})`;
+      const file = shownFile(d.file);
+      const what = d.downloader === 'curl' || d.downloader === 'wget' ? `A package downloaded with ${d.downloader}${from} to ${file}` : `A package that ${d.downloader} downloads${from} (${file})`;
       const verify = /^(?:rpm|dnf|yum)\b/.test(d.interpreter)
         ? "verify it (sha256sum -c, gpg --verify) or require its signature (dnf --setopt=localpkg_gpgcheck=1, rpm --define '_pkgverify_level signature')"
         : 'verify it (sha256sum -c, gpg --verify, debsig-verify)';
       return `${what} is installed with ${d.interpreter} without its checksum or signature being checked, and its maintainer scripts run as root in the build; ${verify} before installing it, or install it from a signed repository.`;
     }
-    if (d.form === 'saved-file') return `A program downloaded with ${d.downloader} to ${d.file} is run (${d.interpreter}) without its checksum or signature being checked; verify it (sha256sum -c, gpg --verify) before running it.`;
+    if (d.form === 'saved-file') return `A program downloaded with ${d.downloader} to ${shownFile(d.file)} is run (${shownWords(d.interpreter)}) without its checksum or signature being checked; verify it (sha256sum -c, gpg --verify) before running it.`;
     const how = d.form === 'pipe' ? `is piped into ${d.interpreter}` : d.form === 'process-substitution' ? `is run by ${d.interpreter} through <(…)` : `is run by ${d.interpreter} through $(…)`;
     return `A script downloaded with ${d.downloader} ${how} without being pinned or checked; download it to a file, verify its checksum or signature, then run it.`;
   },

@@ -9,12 +9,13 @@ import { invocation, isVerification } from '../engine/run-commands';
 import { failureEndsRun } from '../engine/packages';
 import { CHILD_CONTEXT, contextCandidates, contextRelative, type Contexts } from '../engine/build-context';
 import { isArchiveHead, isTarHeader } from '../engine/archive-head';
+import { looksLikeIssuedCredential } from '../engine/secrets';
 
 type Data =
   /**
    * A URL or Git repository fetched without a checksum: its host and the last segment of its path (the file or the
-   * repository), null when it has none; never its user-info, the rest of its path, its query or its fragment (review 46
-   * leftovers, item 5: a token may sit in any of them).
+   * repository), null when it has none or when it looks like a credential (a webhook's secret: review 56c, F2); never its
+   * user-info, the rest of its path, its query or its fragment (review 46 leftovers, item 5: a token may sit in any of them).
    */
   | { problem: 'remote'; remote: 'url' | 'git'; host: string | null; file: string | null; /** A later RUN of the stage checks a checksum or signature (it may check this download). */ verifiedLater?: boolean }
   /** A local tar archive: ADD extracts it. */
@@ -43,6 +44,9 @@ function remoteParts(value: string): { host: string | null; file: string | null 
     } catch {
       // shown as written
     }
+    // A webhook's or a capability URL's last segment is the credential itself (`https://hooks.slack.com/services/T…/B…/<secret>`,
+    // a share link's token): not named (review 56c, F2).
+    if (looksLikeIssuedCredential(file)) file = null;
   }
   const cut = (x: string | null) => (x !== null && x.length > 80 ? `${x.slice(0, 77)}…` : x);
   return { host: cut(host), file: cut(file) };

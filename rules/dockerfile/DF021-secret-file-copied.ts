@@ -426,10 +426,12 @@ export default defineRule<'dockerfile', Data>({
                 return r.present && !r.excluded;
               });
               const holds = present && inside[1] === 'AWS_CONFIG_FILE' ? judgeContent(ctx, { format: 'awsconfig', rel, glob: null }, where) : undefined;
-              if (present && (holds === undefined || typeof holds === 'string')) {
-                out.push({ range: ops[i].range, data: { instruction: kw, source: written, kind: CREDENTIAL_FILE_VARS[inside[1]], removal: null, via: inside[1], within, ...(holds !== undefined ? { holds } : {}) } });
+              if (present) {
+                if (holds === undefined || typeof holds === 'string') out.push({ range: ops[i].range, data: { instruction: kw, source: written, kind: CREDENTIAL_FILE_VARS[inside[1]], removal: null, via: inside[1], within, ...(holds !== undefined ? { holds } : {}) } });
+                continue;
               }
-              continue;
+              // No folder that holds the file (a file copied beside it, `COPY .npmrc .netrc sa.json /root/`): judged as any
+              // other source below, by its own name and content; it was skipped, and the .npmrc and .netrc went unreported (review 56c).
             }
           }
           const judged = via === 'AWS_CONFIG_FILE' ? (contentJudged(resolved, '/.aws/config') ?? contentJudged(resolved, dest)) : contentJudged(resolved, dest);

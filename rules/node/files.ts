@@ -510,6 +510,21 @@ export function rootOf(p: string, roots: readonly string[]): string | undefined 
 }
 
 /**
+ * Whether a git folder named by a `.git` file (a gitfile's `gitdir:`) is laid out as git lays out the git folder of a
+ * linked worktree (`<common>/worktrees/<id>`, `git worktree add`) or of a submodule (`<superproject's git folder>/modules/<name>`;
+ * gitrepository-layout(5): "worktrees/", "modules/"). The server reads such a folder's `commondir` and its common folder's
+ * `config` and `info/exclude` outside the workspace folders (as git does), no other folder a `.git` file names (review 56c, F3).
+ */
+export function gitLayoutFolder(gitDir: string): boolean {
+  return worktreeCommonDir(gitDir) !== undefined || path.dirname(gitDir).split(path.sep).includes('modules');
+}
+
+/** The common folder of a linked worktree's git folder `<common>/worktrees/<id>` (what its `commondir`, `../..`, names), or undefined for another folder. */
+function worktreeCommonDir(gitDir: string): string | undefined {
+  return path.basename(path.dirname(gitDir)) === 'worktrees' ? path.dirname(path.dirname(gitDir)) : undefined;
+}
+
+/**
  * Whether a path inside one of `roots` (the workspace folders) reaches a symbolic link below its root:
  * each component after the root, the path itself included, is looked at with lstat, so a link is
  * neither followed nor read (a symlinked folder may point anywhere, outside the workspace too). A
@@ -682,8 +697,9 @@ export class DiskWorkspace implements WorkspaceView {
    * root's `.git` folder `info/exclude`, `config` (`core.ignorecase`) and `index` — what the CLI reads for the same
    * path (isGitIgnored, gitIgnoreCase, gitTracking over a view with no roots). And for a repository whose `.git` is a
    * file (a linked worktree's, a submodule's; above the workspace folder or in it), the `commondir` of the folder it names
-   * and `info/exclude` and `config` (`core.ignorecase`) in the common folder that leads to (gitCommonDir), wherever they
-   * are, as git reads them.
+   * and `info/exclude` and `config` (`core.ignorecase`) in the common folder that leads to (gitCommonDir), as git reads them:
+   * outside the workspace folders only when the folder is laid out as git lays out a linked worktree's or a submodule's
+   * git folder and the common folder is the one that layout gives (gitLayoutFolder; the `.git` file is workspace content).
    * `core.excludesFile`, the user's own, is read by the CLI only.
    * Nothing else above a workspace folder is read, nothing there is listed, and nothing is run: it is read in a restricted
    * (untrusted) workspace as well. Computed once per set of folders (the `.git` looked for once, as exists() keeps it).
@@ -713,9 +729,12 @@ export class DiskWorkspace implements WorkspaceView {
         }
         const text = this.readText(dotGit);
         const gitDir = text === undefined ? undefined : gitFileTarget(text, top);
-        if (gitDir === undefined) continue;
+        // Outside the workspace folders, only a folder laid out as git lays out a linked worktree's or a submodule's git
+        // folder is read: the `.git` file is workspace content and may name any folder (review 56c, F3).
+        if (gitDir === undefined || (rootOf(gitDir, roots) === undefined && !gitLayoutFolder(gitDir))) continue;
         files.add(path.join(gitDir, 'commondir'));
         const common = gitCommonDir(this, top);
+        if (rootOf(common, roots) === undefined && common !== gitDir && common !== worktreeCommonDir(gitDir)) continue;
         files.add(path.join(common, 'info', 'exclude'));
         files.add(path.join(common, 'config'));
       }
