@@ -2314,9 +2314,10 @@ function neverRunAfterAnd(script: RunScript): ReadonlySet<number> {
   if (found) return found;
   const dead = new Set<number>();
   // `exec "$@" && …` in a RUN's own script runs on (execRunsProgram); in a function's body "$@" is the call's: read only
-  // where the script defines no function.
-  const unset = positionalUnset(script) && functionDefinitions(commands).length === 0;
-  if (commands.some((c) => isTerminatorCommand(c, unset))) {
+  // where the script defines no function. That is read only for a script with a terminator read as if they were set
+  // (most scripts have none): those hold every terminator read with them unset (execOfNothing).
+  const unset = commands.some((c) => isTerminatorCommand(c, false)) ? positionalUnset(script) && functionDefinitions(commands).length === 0 : undefined;
+  if (unset !== undefined && (!unset || commands.some((c) => isTerminatorCommand(c, true)))) {
     for (let j = 0; j < commands.length; j++) {
       const c = commands[j];
       if (c.next !== '&&') continue;
