@@ -16,6 +16,7 @@ import { authSwitch, HEADER_CREDENTIAL, isAccessKeyIdOfPair, isCredentialName, i
 import { replaceInScalarEdit, scalarAt } from '../engine/compose-insert';
 import { ownPasswordArgs, redisFacts, serverArgsPasswordWord } from '../engine/redis-config';
 import { appendLineEdit } from '../engine/yaml-edit';
+import { listingFact } from '../engine/listing';
 import { rangesOverlap } from '../engine/text';
 import type { Detection, FileChange, Fix, Range, TextEdit, WorkspaceView } from '../engine/types';
 import { applyTextEdits } from '../engine/edits';
@@ -390,10 +391,13 @@ function siblingsOf(ctx: ComposeContext, target: string): ProjectReaders['siblin
   const dir = path.dirname(target);
   const entries = ctx.workspace.listDir?.(dir);
   if (!entries) return null;
-  const yamls = entries.filter((e) => /\.ya?ml$/i.test(e) && path.join(dir, e) !== ctx.path);
-  if (yamls.length > MAX_SIBLINGS) return null;
+  const yamls = listingFact(entries, sortedYamlNames);
+  // The compose file itself, when it is in that folder: a name of the listing joins `dir` into its path only there.
+  const self = path.join(dir, path.basename(ctx.path)) === ctx.path ? path.basename(ctx.path) : undefined;
+  if (yamls.length - (self !== undefined && yamls.includes(self) ? 1 : 0) > MAX_SIBLINGS) return null;
   const out: NonNullable<ProjectReaders['siblings']> = [];
-  for (const e of yamls.sort()) {
+  for (const e of yamls) {
+    if (e === self) continue;
     const file = path.join(dir, e);
     const text = ctx.workspace.readText(file);
     if (text === undefined) continue;
@@ -410,6 +414,11 @@ function siblingsOf(ctx: ComposeContext, target: string): ProjectReaders['siblin
     out.push({ file, label: dotenvLabel(ctx, file), text, read: details });
   }
   return out;
+}
+
+/** The YAML files of a folder's listing, sorted (siblingsOf): once per listing (listingFact), not per compose file of the folder. */
+function sortedYamlNames(names: readonly string[]): string[] {
+  return names.filter((e) => /\.ya?ml$/i.test(e)).sort();
 }
 
 /**
@@ -806,6 +815,16 @@ const MAX_START_SCRIPT_CHARS = 256 * 1024;
 /** The files that start a project, read for `--env-file`: a Makefile, a justfile, a shell script. */
 const START_SCRIPT = /^(?:[Mm]akefile|GNUmakefile|[Jj]ustfile|.+\.(?:sh|bash|mk))$/;
 
+/** The start scripts of a folder's listing (START_SCRIPT), sorted: once per listing (listingFact), not per compose file of the folder. */
+function startScriptNames(names: readonly string[]): string[] {
+  return names.filter((n) => START_SCRIPT.test(n)).sort();
+}
+
+/** The env files of a folder's listing other than `.env` (`.env.prod`, `prod.env`; not templates), sorted: once per listing (listingFact). */
+function stageEnvFileNames(names: readonly string[]): string[] {
+  return names.filter((n) => n !== '.env' && (isDotenvName(n) || (/^[^.].*\.env$/i.test(n) && !isTemplateEnvName(n)))).sort();
+}
+
 /**
  * Why the project may be started with another env file than `.env`, or undefined: Compose reads `.env` only when no
  * `--env-file` is given (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#substitute-with---env-file),
@@ -821,8 +840,8 @@ export function envFileChosenAtStartup(ctx: ComposeContext): string | undefined 
     const names = ctx.workspace.listDir?.(ctx.dir);
     if (!names) return undefined;
     let read = 0;
-    for (const n of [...names].sort()) {
-      if (!START_SCRIPT.test(n) || read >= MAX_START_SCRIPTS) continue;
+    for (const n of listingFact(names, startScriptNames)) {
+      if (read >= MAX_START_SCRIPTS) break;
       const text = ctx.workspace.readText(path.join(ctx.dir, n));
       if (text === undefined) continue;
       read++;
@@ -832,7 +851,7 @@ export function envFileChosenAtStartup(ctx: ComposeContext): string | undefined 
     }
     const loaded = new Set<string>();
     for (const sv of ctx.services) for (const r of envFileRefs(ctx, sv)) if (r.path) loaded.add(r.path);
-    const stages = names.filter((n) => n !== '.env' && (isDotenvName(n) || (/^[^.].*\.env$/i.test(n) && !isTemplateEnvName(n))) && !loaded.has(path.join(ctx.dir, n))).sort();
+    const stages = listingFact(names, stageEnvFileNames).filter((n) => !loaded.has(path.join(ctx.dir, n)));
     if (stages.length === 0) return undefined;
     const dotenvText = ctx.workspace.readText(path.join(ctx.dir, '.env'));
     if (dotenvText === undefined) return `${stages[0]} is here and .env is not`;

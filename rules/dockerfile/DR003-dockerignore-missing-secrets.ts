@@ -7,6 +7,7 @@ import { isDotenvName } from '../engine/env-files';
 import { credentialFileFormat, credentialIn } from '../engine/credential-files';
 import { DOCKERFILE_NAME, fileKindOf } from '../engine/file-names';
 import { buildTargetName, COMPOSE_NAMES_READ_BY_DEFAULT, composeFilesAround, parsedCompose, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
+import { listingFact } from '../engine/listing';
 import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
 import { stageChain, stagesItCouldName } from '../engine/stage-scope';
@@ -497,8 +498,8 @@ function contextsOfOtherComposeFiles(ctx: DockerfileContext): string[] {
   const out = new Set<string>();
   let dir = path.dirname(ctx.path);
   for (let up = 0; up <= OTHER_COMPOSE_UP; up++) {
-    for (const name of ws.listDir(dir) ?? []) {
-      if (COMPOSE_NAMES_READ_BY_DEFAULT.includes(name) || fileKindOf(name) !== 'compose') continue;
+    const names = ws.listDir(dir);
+    for (const name of names ? listingFact(names, otherComposeNames) : []) {
       const compose = parsedCompose(ws, path.join(dir, name), ctx.options);
       if (compose) for (const { build } of servicesBuildingIn(compose, 'dockerfile', ctx.path)) out.add(build.context);
     }
@@ -506,6 +507,14 @@ function contextsOfOtherComposeFiles(ctx: DockerfileContext): string[] {
     dir = path.dirname(dir);
   }
   return [...out];
+}
+
+/**
+ * The names of a folder's listing that are compose files `docker compose` reads only with `-f` (contextsOfOtherComposeFiles),
+ * in the listing's order: read once per listing (listingFact), not once per Dockerfile of the folder.
+ */
+function otherComposeNames(names: readonly string[]): string[] {
+  return names.filter((name) => !COMPOSE_NAMES_READ_BY_DEFAULT.includes(name) && fileKindOf(name) === 'compose');
 }
 
 /** How many folders above the Dockerfile's are looked at for the build context. */

@@ -8,8 +8,8 @@ import type { DockerfileContext } from './dockerfile';
 import { composeFilesAround, servicesBuilding, servicesWithUnknownBuild } from './relations';
 import { isMap, scalarString } from './compose';
 
-/** contextCandidates' answer per analysis (keyed by the analysis' context: the compose files and folders are its workspace's). */
-const candidatesMemo = new WeakMap<DockerfileContext, Contexts>();
+/** contextCandidates' answer, a fact of the analysis' context (ctx.fact): the compose files and folders are its workspace's. */
+const CANDIDATES = Symbol('contextCandidates');
 
 /**
  * The folders a Dockerfile's build context may be: the contexts of the compose services that build it,
@@ -18,9 +18,7 @@ const candidatesMemo = new WeakMap<DockerfileContext, Contexts>();
  * source and entrypoint script) and shared: callers do not change it.
  */
 export function contextCandidates(ctx: DockerfileContext): Contexts {
-  let found = candidatesMemo.get(ctx);
-  if (!found) candidatesMemo.set(ctx, (found = readContextCandidates(ctx)));
-  return found;
+  return ctx.fact(CANDIDATES, readContextCandidates);
 }
 
 function readContextCandidates(ctx: DockerfileContext): Contexts {

@@ -259,7 +259,21 @@ export interface RunPackageCommand {
   unknown?: true;
 }
 
-const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[]; strings: RunPackageCommand[]; evals: Map<number, PackageCommand>; byRun?: Map<RunInstruction, RunPackageCommand[]>; byRunStrings?: Map<RunInstruction, RunPackageCommand[]> }>();
+/** runPackageCommands' reading of a file, once per analysis (a fact of its context): `top` and `strings` as it returns them, `evals` for runPackageCommandAt, and the per-RUN lists runPackageCommandsOf makes when first asked. */
+interface RunCommands {
+  top: RunPackageCommand[];
+  strings: RunPackageCommand[];
+  evals: Map<number, PackageCommand>;
+  byRun?: Map<RunInstruction, RunPackageCommand[]>;
+  byRunStrings?: Map<RunInstruction, RunPackageCommand[]>;
+}
+
+const RUN_COMMANDS = Symbol('runPackageCommands');
+
+/** The file's RunCommands: kept on the analysis' context (ctx.fact), not in a module WeakMap keyed by every context. */
+function runCommandsOf(ctx: DockerfileContext): RunCommands {
+  return ctx.fact(RUN_COMMANDS, readRunCommands);
+}
 
 /**
  * The package commands the RUNs of a file may run, in document order, read as DF030 and DF033–DF036 read a RUN
@@ -273,58 +287,59 @@ const runCommandsMemo = new WeakMap<DockerfileContext, { top: RunPackageCommand[
  * '…'`, packageCommandsOfInStrings), which count when the shell's command does.
  */
 export function runPackageCommands(ctx: DockerfileContext, strings: boolean): RunPackageCommand[] {
-  let memo = runCommandsMemo.get(ctx);
-  if (!memo) {
-    memo = { top: [], strings: [], evals: new Map() };
-    for (const run of ctx.runs()) {
-      const order = runOrder(run);
-      const placed = (pc: PackageCommand): RunPackageCommand => ({ pc, placed: true, at: pc.toolWord.start, range: toolRange(ctx, pc) });
-      const byOffset = (a: RunPackageCommand, b: RunPackageCommand) => a.at - b.at;
-      // Those of its command substitutions (substitutionPackageCommands) count as its own, where they are written.
-      const subs = substitutionPackageCommands(run);
-      for (const pc of subs) memo.evals.set(pc.toolWord.start, pc);
-      // What follows an unconditional `exit`/`exec` never runs (mayRun), as DF030, DF033, DF034 and DF036 read it.
-      if (!order.special) {
-        const own = (list: PackageCommand[]) => (subs.length === 0 ? list : [...list, ...subs].sort((a, b) => a.toolWord.start - b.toolWord.start));
-        for (const pc of own(packageCommandsOf(ctx, run))) if (mayRun(run, pc.command)) memo.top.push(placed(pc));
-        for (const pc of own(packageCommandsOfInStrings(ctx, run))) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
-        continue;
-      }
-      // What a shell the RUN starts runs (Step.shell) calls none of the RUN's functions; its commands count by their host (`runs`).
-      const anyBody = order.steps.some((s) => s.kind === 'unknown' && !s.shell && mayRun(run, s.reach));
-      const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
-      // A command of a script string counts when the command that starts its shell does.
-      const known = (pc: PackageCommand) => {
-        let script = pc.script;
-        let cmd = pc.command;
-        while (script.host) {
-          cmd = script.host.script.commands[script.host.index];
-          script = script.host.script;
-        }
-        return ran.has(cmd);
-      };
-      const runs = (pc: PackageCommand) => (anyBody && mayRun(run, pc.command)) || known(pc);
-      const placedRun = (pc: PackageCommand): RunPackageCommand => (known(pc) ? placed(pc) : { ...placed(pc), unknown: true });
-      const fromEvals: RunPackageCommand[] = [];
-      const seen = new Set<SimpleCommand>();
-      for (const step of order.steps) {
-        // A command of a function's body the `eval` (or EXIT trap) calls is written in the script: it counts there (`ran`).
-        if (step.kind !== 'command' || step.shell || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
-        seen.add(step.cmd);
-        const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
-        if (!pc) continue;
-        if (step.evalScript.inString) {
-          fromEvals.push(placed(pc));
-          memo.evals.set(pc.toolWord.start, pc);
-        } else fromEvals.push({ pc, placed: false, at: step.evalOf.start, range: ctx.rangeOfOffsets(step.evalOf.start, step.evalOf.end) });
-      }
-      const fromSubs = subs.filter(runs).map(placedRun);
-      memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placedRun), ...fromEvals, ...fromSubs].sort(byOffset));
-      memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placedRun), ...fromEvals, ...fromSubs].sort(byOffset));
-    }
-    runCommandsMemo.set(ctx, memo);
-  }
+  const memo = runCommandsOf(ctx);
   return strings ? memo.strings : memo.top;
+}
+
+function readRunCommands(ctx: DockerfileContext): RunCommands {
+  const memo: RunCommands = { top: [], strings: [], evals: new Map() };
+  for (const run of ctx.runs()) {
+    const order = runOrder(run);
+    const placed = (pc: PackageCommand): RunPackageCommand => ({ pc, placed: true, at: pc.toolWord.start, range: toolRange(ctx, pc) });
+    const byOffset = (a: RunPackageCommand, b: RunPackageCommand) => a.at - b.at;
+    // Those of its command substitutions (substitutionPackageCommands) count as its own, where they are written.
+    const subs = substitutionPackageCommands(run);
+    for (const pc of subs) memo.evals.set(pc.toolWord.start, pc);
+    // What follows an unconditional `exit`/`exec` never runs (mayRun), as DF030, DF033, DF034 and DF036 read it.
+    if (!order.special) {
+      const own = (list: PackageCommand[]) => (subs.length === 0 ? list : [...list, ...subs].sort((a, b) => a.toolWord.start - b.toolWord.start));
+      for (const pc of own(packageCommandsOf(ctx, run))) if (mayRun(run, pc.command)) memo.top.push(placed(pc));
+      for (const pc of own(packageCommandsOfInStrings(ctx, run))) if (mayRun(run, pc.command)) memo.strings.push(placed(pc));
+      continue;
+    }
+    // What a shell the RUN starts runs (Step.shell) calls none of the RUN's functions; its commands count by their host (`runs`).
+    const anyBody = order.steps.some((s) => s.kind === 'unknown' && !s.shell && mayRun(run, s.reach));
+    const ran = new Set(order.steps.filter((s) => s.kind === 'command' && mayRun(run, s.reach)).map((s) => s.cmd));
+    // A command of a script string counts when the command that starts its shell does.
+    const known = (pc: PackageCommand) => {
+      let script = pc.script;
+      let cmd = pc.command;
+      while (script.host) {
+        cmd = script.host.script.commands[script.host.index];
+        script = script.host.script;
+      }
+      return ran.has(cmd);
+    };
+    const runs = (pc: PackageCommand) => (anyBody && mayRun(run, pc.command)) || known(pc);
+    const placedRun = (pc: PackageCommand): RunPackageCommand => (known(pc) ? placed(pc) : { ...placed(pc), unknown: true });
+    const fromEvals: RunPackageCommand[] = [];
+    const seen = new Set<SimpleCommand>();
+    for (const step of order.steps) {
+      // A command of a function's body the `eval` (or EXIT trap) calls is written in the script: it counts there (`ran`).
+      if (step.kind !== 'command' || step.shell || !step.evalScript?.host || !step.evalOf || seen.has(step.cmd) || !mayRun(run, step.reach)) continue;
+      seen.add(step.cmd);
+      const pc = recognize(run, step.evalScript, step.evalScript.commands.indexOf(step.cmd));
+      if (!pc) continue;
+      if (step.evalScript.inString) {
+        fromEvals.push(placed(pc));
+        memo.evals.set(pc.toolWord.start, pc);
+      } else fromEvals.push({ pc, placed: false, at: step.evalOf.start, range: ctx.rangeOfOffsets(step.evalOf.start, step.evalOf.end) });
+    }
+    const fromSubs = subs.filter(runs).map(placedRun);
+    memo.top.push(...[...packageCommandsOf(ctx, run).filter(runs).map(placedRun), ...fromEvals, ...fromSubs].sort(byOffset));
+    memo.strings.push(...[...packageCommandsOfInStrings(ctx, run).filter(runs).map(placedRun), ...fromEvals, ...fromSubs].sort(byOffset));
+  }
+  return memo;
 }
 
 const substitutionsMemo = new WeakMap<RunInstruction, PackageCommand[]>();
@@ -350,8 +365,8 @@ export function substitutionPackageCommands(run: RunInstruction): PackageCommand
 
 /** The package commands one RUN may run, as its shell runs it (runPackageCommands, with script strings when `strings`), in document order. */
 export function runPackageCommandsOf(ctx: DockerfileContext, run: RunInstruction, strings = false): RunPackageCommand[] {
-  const all = runPackageCommands(ctx, strings);
-  const memo = runCommandsMemo.get(ctx)!;
+  const memo = runCommandsOf(ctx);
+  const all = strings ? memo.strings : memo.top;
   let byRun = strings ? memo.byRunStrings : memo.byRun;
   if (!byRun) {
     byRun = new Map();
@@ -368,7 +383,7 @@ export function runPackageCommandsOf(ctx: DockerfileContext, run: RunInstruction
 
 /** The package command whose tool word starts at a document offset (packageCommandAt), one in an `eval`'s text written in the document included: a fix finds its command again from plain data. */
 export function runPackageCommandAt(ctx: DockerfileContext, toolOffset: number): PackageCommand | undefined {
-  return packageCommandAt(ctx, toolOffset) ?? (runPackageCommands(ctx, true), runCommandsMemo.get(ctx)?.evals.get(toolOffset));
+  return packageCommandAt(ctx, toolOffset) ?? runCommandsOf(ctx).evals.get(toolOffset);
 }
 
 /**

@@ -380,11 +380,15 @@ interface PackageIndex {
   byToolOffset?: Map<number, PackageCommand>;
 }
 
-const cache = new WeakMap<DockerfileContext, PackageIndex>();
+// The per-analysis answers of this module are facts of the analysis' context (ctx.fact), not entries of module WeakMaps
+// keyed by every context: each analysis paid a WeakMap.set per map, and the collector the weak entries.
+const PACKAGE_INDEX = Symbol('packageIndex');
 
 function index(ctx: DockerfileContext): PackageIndex {
-  let idx = cache.get(ctx);
-  if (idx) return idx;
+  return ctx.fact(PACKAGE_INDEX, readIndex);
+}
+
+function readIndex(ctx: DockerfileContext): PackageIndex {
   const all: PackageCommand[] = [];
   const byRun = new Map<RunInstruction, PackageCommand[]>();
   const allInStrings: PackageCommand[] = [];
@@ -415,9 +419,7 @@ function index(ctx: DockerfileContext): PackageIndex {
     byRunInStrings.set(run, withStrings);
     for (const pc of withStrings) allInStrings.push(pc);
   }
-  idx = { all, byRun, allInStrings, byRunInStrings };
-  cache.set(ctx, idx);
-  return idx;
+  return { all, byRun, allInStrings, byRunInStrings };
 }
 
 /** Every package-manager call of the file, in document order (parsed once per context). */
@@ -532,7 +534,7 @@ export interface AptConfig {
   assumeYes: boolean;
 }
 
-const aptConfigCache = new WeakMap<DockerfileContext, Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]>>();
+const APT_CONFIG = Symbol('aptConfig');
 
 /** Records the APT settings a text turns on (`APT::Install-Recommends "0";`, `APT::Get::Assume-Yes "true";`) at an offset of a stage. */
 function addAptConfig(perStage: Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]>, stage: Stage, offset: number, text: string): void {
@@ -545,6 +547,45 @@ function addAptConfig(perStage: Map<Stage, { offset: number; noRecommends: boole
   list.push({ offset, noRecommends, assumeYes });
 }
 
+/** The APT settings written in each stage (aptConfigBefore), by stage, once per analysis. */
+function readAptConfig(ctx: DockerfileContext): Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]> {
+  const perStage = new Map<Stage, { offset: number; noRecommends: boolean; assumeYes: boolean }[]>();
+  for (const run of ctx.runs()) {
+    if (!run.stage) continue;
+    for (const script of run.scripts) {
+      for (const cmd of script.commands) {
+        for (let k = 0; k < cmd.words.length; k++) {
+          const w = cmd.words[k];
+          // Only a word naming an `APT::…` setting can configure (addAptConfig): most words, tested without a regular expression.
+          if (!w.value.includes('::')) continue;
+          // `apt-get -o APT::Get::Assume-Yes=true install …`: an option of that one command, not configuration.
+          if (/^(?:-o|--option)/.test(w.value) || /^(?:-o|--option)$/.test(cmd.words[k - 1]?.value ?? '')) continue;
+          addAptConfig(perStage, run.stage, w.start, w.value);
+        }
+      }
+    }
+  }
+  // `COPY <<EOF /etc/apt/apt.conf.d/99minimal`: configuration written by a heredoc.
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw !== 'COPY' && kw !== 'ADD') continue;
+      const heredocs = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
+      if (heredocs.length === 0) continue;
+      const firstBody = heredocs[0].getContentRange();
+      const bodyStart = firstBody ? ctx.offsetAt(firstBody.start) : Infinity;
+      const args = ins.getArguments().filter((a) => ctx.offsetAt(a.getRange().start) < bodyStart && !a.getValue().startsWith('<<'));
+      const dest = args[args.length - 1]?.getValue() ?? '';
+      if (!dest.startsWith('/etc/apt/')) continue;
+      for (const h of heredocs) {
+        const c = h.getContentRange();
+        if (c) addAptConfig(perStage, stage, ctx.offsetAt(ins.getRange().start), ctx.text.slice(ctx.offsetAt(c.start), ctx.offsetAt(c.end)));
+      }
+    }
+  }
+  return perStage;
+}
+
 /**
  * APT configuration written by earlier RUNs of the stage (or of the stages it builds on), e.g.
  * `echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99norecommends`, or by a COPY heredoc to
@@ -553,44 +594,7 @@ function addAptConfig(perStage: Map<Stage, { offset: number; noRecommends: boole
 export function aptConfigBefore(ctx: DockerfileContext, stage: Stage | null, offset: number): AptConfig {
   const out: AptConfig = { noRecommends: false, assumeYes: false };
   if (!stage) return out;
-  let perStage = aptConfigCache.get(ctx);
-  if (!perStage) {
-    perStage = new Map();
-    for (const run of ctx.runs()) {
-      if (!run.stage) continue;
-      for (const script of run.scripts) {
-        for (const cmd of script.commands) {
-          for (let k = 0; k < cmd.words.length; k++) {
-            const w = cmd.words[k];
-            // Only a word naming an `APT::…` setting can configure (addAptConfig): most words, tested without a regular expression.
-            if (!w.value.includes('::')) continue;
-            // `apt-get -o APT::Get::Assume-Yes=true install …`: an option of that one command, not configuration.
-            if (/^(?:-o|--option)/.test(w.value) || /^(?:-o|--option)$/.test(cmd.words[k - 1]?.value ?? '')) continue;
-            addAptConfig(perStage, run.stage, w.start, w.value);
-          }
-        }
-      }
-    }
-    // `COPY <<EOF /etc/apt/apt.conf.d/99minimal`: configuration written by a heredoc.
-    for (const stage of ctx.stages) {
-      for (const ins of stage.instructions) {
-        const kw = ins.getKeyword();
-        if (kw !== 'COPY' && kw !== 'ADD') continue;
-        const heredocs = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
-        if (heredocs.length === 0) continue;
-        const firstBody = heredocs[0].getContentRange();
-        const bodyStart = firstBody ? ctx.offsetAt(firstBody.start) : Infinity;
-        const args = ins.getArguments().filter((a) => ctx.offsetAt(a.getRange().start) < bodyStart && !a.getValue().startsWith('<<'));
-        const dest = args[args.length - 1]?.getValue() ?? '';
-        if (!dest.startsWith('/etc/apt/')) continue;
-        for (const h of heredocs) {
-          const c = h.getContentRange();
-          if (c) addAptConfig(perStage, stage, ctx.offsetAt(ins.getRange().start), ctx.text.slice(ctx.offsetAt(c.start), ctx.offsetAt(c.end)));
-        }
-      }
-    }
-    aptConfigCache.set(ctx, perStage);
-  }
+  const perStage = ctx.fact(APT_CONFIG, readAptConfig);
   let s: Stage | null = stage;
   let limit = offset;
   for (let depth = 0; s && depth < 64; depth++) {
@@ -1721,11 +1725,11 @@ interface EnvEntry {
   env: boolean;
 }
 
-const envCache = new WeakMap<DockerfileContext, Map<Stage, EnvEntry[]>>();
+const ENV_ENTRIES = Symbol('stageEnvEntries');
+const newEnvEntries = (): Map<Stage, EnvEntry[]> => new Map();
 
 function stageEnvEntries(ctx: DockerfileContext, stage: Stage): EnvEntry[] {
-  let perStage = envCache.get(ctx);
-  if (!perStage) envCache.set(ctx, (perStage = new Map()));
+  const perStage = ctx.fact(ENV_ENTRIES, newEnvEntries);
   let list = perStage.get(stage);
   if (list) return list;
   list = [];
@@ -1772,11 +1776,11 @@ export function envValueAt(ctx: DockerfileContext, stage: Stage | null, line: nu
 }
 
 /** By stage: each name's first declaration line (ENV or ARG) and first ENV line (Infinity when none). */
-const declaredCache = new WeakMap<DockerfileContext, Map<Stage, Map<string, { first: number; firstEnv: number }>>>();
+const DECLARATIONS = Symbol('declarations');
+const newDeclarations = (): Map<Stage, Map<string, { first: number; firstEnv: number }>> => new Map();
 
 function declarations(ctx: DockerfileContext, stage: Stage): Map<string, { first: number; firstEnv: number }> {
-  let perStage = declaredCache.get(ctx);
-  if (!perStage) declaredCache.set(ctx, (perStage = new Map()));
+  const perStage = ctx.fact(DECLARATIONS, newDeclarations);
   let index = perStage.get(stage);
   if (index) return index;
   index = new Map();
@@ -2314,9 +2318,10 @@ function neverRunAfterAnd(script: RunScript): ReadonlySet<number> {
   if (found) return found;
   const dead = new Set<number>();
   // `exec "$@" && …` in a RUN's own script runs on (execRunsProgram); in a function's body "$@" is the call's: read only
-  // where the script defines no function.
-  const unset = positionalUnset(script) && functionDefinitions(commands).length === 0;
-  if (commands.some((c) => isTerminatorCommand(c, unset))) {
+  // where the script defines no function. That is read only for a script with a terminator read as if they were set
+  // (most scripts have none): those hold every terminator read with them unset (execOfNothing).
+  const unset = commands.some((c) => isTerminatorCommand(c, false)) ? positionalUnset(script) && functionDefinitions(commands).length === 0 : undefined;
+  if (unset !== undefined && (!unset || commands.some((c) => isTerminatorCommand(c, true)))) {
     for (let j = 0; j < commands.length; j++) {
       const c = commands[j];
       if (c.next !== '&&') continue;
