@@ -44,6 +44,25 @@ describe('DF030: removing the lists is not safe before a later RUN that installs
   });
 });
 
+describe('DF030: an install in a script string or here-document run through sudo gets `sudo rm` (review 56a, F2)', () => {
+  for (const run of [
+    "RUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl'",
+    'RUN sudo -E bash -c "apt-get update && apt-get install -y --no-install-recommends curl"',
+    "RUN <<EOF\nset -e\nsudo bash <<'EOS'\napt-get update\napt-get install -y --no-install-recommends curl\nEOS\nEOF",
+    // Read in the order its shell runs it (a function in the RUN).
+    "RUN log() { echo \"$*\"; }; log start; sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl'",
+  ]) {
+    it(`${run.replace(/\n/g, '⏎')}: the cleanup is sudo rm, a quick fix`, () => {
+      const { finding, fix } = listsFinding(`FROM debian:12-slim\nUSER app\n${run}\n`);
+      assert.ok(finding, 'DF030 reported');
+      assert.match(finding.message, /\(sudo rm -rf \/var\/lib\/apt\/lists\/\*\)/);
+      assert.equal(fix?.safe, false);
+      const texts = fix!.changes.flatMap((c) => (c.kind === 'edit' ? c.edits.map((e) => e.newText) : []));
+      assert.ok(texts.some((t) => t.includes('sudo rm -rf /var/lib/apt/lists/*')), texts.join('|'));
+    });
+  }
+});
+
 describe('DF034: a later apk in a command substitution needs the index (review 56a, F1)', () => {
   it('"Add --no-cache" on apk add --update is not safe before `$(…)` that runs apk add without --no-cache', () => {
     const text = 'FROM alpine:3.20\nRUN apk add --update curl && v="$(echo "$(apk add jq)")" && echo "$v"\nUSER 1000\n';
@@ -51,5 +70,18 @@ describe('DF034: a later apk in a command substitution needs the index (review 5
     const f = a.findings.find((x) => x.code === 'DF034' && x.range.start.character === 4);
     assert.ok(f, 'DF034 on apk add --update');
     assert.equal(fixFinding(allRules, a.context, f)?.safe, false);
+  });
+});
+
+describe('DF036: an install in `sudo sh -c` gets `sudo <tool> clean all` (review 56a, F2)', () => {
+  it("RUN sudo sh -c 'dnf install -y curl' as USER app: the appended clean runs with sudo", () => {
+    const text = "FROM fedora:40\nUSER app\nRUN sudo sh -c 'dnf install -y curl'\n";
+    const a = analyzed(text);
+    const f = a.findings.find((x) => x.code === 'DF036');
+    assert.ok(f, 'DF036 reported');
+    assert.match(f.message, /append 'sudo dnf clean all'/);
+    const fix = fixFinding(allRules, a.context, f);
+    assert.equal(fix?.safe, false);
+    assert.ok(fix!.changes.some((c) => c.kind === 'edit' && c.edits.some((e) => e.newText.includes('sudo dnf clean all'))));
   });
 });

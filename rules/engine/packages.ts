@@ -475,6 +475,22 @@ export function toolRange(ctx: DockerfileContext, pc: PackageCommand): Range {
   return ctx.rangeOfOffsets(pc.toolWord.start, end);
 }
 
+/**
+ * Whether a package command runs through `sudo`: its own wrapper (PackageCommand.viaSudo), or that of a command that
+ * starts the shell whose script string or here-document holds it (`sudo sh -c 'apt-get install …'`, `sudo bash <<'EOS'`,
+ * `cat <<'EOS' | sudo sh`): that shell, and all it runs, is root's, while the RUN's own commands stay the USER's, so a
+ * cleanup appended after the RUN's last command needs `sudo` too (review 56a, F2).
+ */
+export function runsWithSudo(pc: PackageCommand): boolean {
+  if (pc.viaSudo) return true;
+  for (let script: RunScript = pc.script; script.host; script = script.host.script) {
+    const host = script.host.script.commands[script.host.index];
+    const inv = invocation(host);
+    if (inv?.wrappers.some((w) => baseName(host.words[w].value) === 'sudo')) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Questions about a command
 
