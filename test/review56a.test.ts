@@ -85,3 +85,17 @@ describe('DF036: an install in `sudo sh -c` gets `sudo <tool> clean all` (review
     assert.ok(fix!.changes.some((c) => c.kind === 'edit' && c.edits.some((e) => e.newText.includes('sudo dnf clean all'))));
   });
 });
+
+describe('DF035: PIP_NO_CACHE_DIR as the prefix of one call covers only that call (review 56a, F3)', () => {
+  const df035 = (run: string) => analyzed(`FROM python:3.12-slim\n${run}\n`).findings.filter((x) => x.code === 'DF035').length;
+  it('f() { pip install flask; }; PIP_NO_CACHE_DIR=1 f; f: the second call keeps the cache', () => {
+    assert.equal(df035('RUN f() { pip install flask; }; PIP_NO_CACHE_DIR=1 f; f'), 1);
+    assert.equal(df035('RUN f() { pip install flask; }; f; PIP_NO_CACHE_DIR=1 f'), 1);
+  });
+  it('control: every call with the prefix, or an export before them, is silent', () => {
+    assert.equal(df035('RUN f() { pip install flask; }; PIP_NO_CACHE_DIR=1 f'), 0);
+    assert.equal(df035('RUN f() { pip install flask; }; PIP_NO_CACHE_DIR=1 f && PIP_NO_CACHE_DIR=1 f'), 0);
+    assert.equal(df035('RUN f() { pip install flask; }; export PIP_NO_CACHE_DIR=1; f; f'), 0);
+    assert.equal(df035("RUN f() { pip install flask; }; eval 'export PIP_NO_CACHE_DIR=1'; f; PIP_NO_CACHE_DIR=1 f"), 0);
+  });
+});

@@ -1868,13 +1868,28 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
   const order = runOrder(pc.run);
   if (!order.special) return undefined;
   const { steps } = order;
-  let at = steps.findIndex((st) => st.cmd === pc.command);
-  if (at < 0) at = steps.findIndex((st) => st.cmd === anchor);
-  for (let j = 0; j < at; j++) {
-    const v = setsVariable(steps[j].cmd, name, false) ?? (steps[j].kind === 'call' && steps[at].reach === steps[j].cmd ? setsVariable(steps[j].cmd, name, true) : undefined);
-    if (v !== undefined) return v;
+  // Every time the command runs (a body runs at each call of its function), not only the first: a prefix covers only
+  // the call it is written on (`PIP_NO_CACHE_DIR=1 f; f` runs the second without it: review 56a, F3), while an `export`
+  // stays for what follows it. One pass over the steps.
+  const target = steps.some((st) => st.cmd === pc.command) ? pc.command : anchor;
+  let exported: string | undefined;
+  let found: string | undefined;
+  let ran = false;
+  const prefixed = new Map<SimpleCommand, string>();
+  for (const st of steps) {
+    if (st.cmd === target) {
+      ran = true;
+      const v = exported ?? prefixed.get(st.reach);
+      if (v === undefined) return undefined;
+      found ??= v;
+    }
+    exported ??= setsVariable(st.cmd, name, false);
+    if (st.kind === 'call') {
+      const p = setsVariable(st.cmd, name, true);
+      if (p !== undefined) prefixed.set(st.cmd, p);
+    }
   }
-  return undefined;
+  return ran ? found : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
