@@ -99,3 +99,14 @@ describe('DF035: PIP_NO_CACHE_DIR as the prefix of one call covers only that cal
     assert.equal(df035("RUN f() { pip install flask; }; eval 'export PIP_NO_CACHE_DIR=1'; f; PIP_NO_CACHE_DIR=1 f"), 0);
   });
 });
+
+describe('DF035: `env PIP_NO_CACHE_DIR=1 sh -c …` passes the variable to the shell (review 56a, F4)', () => {
+  const df035 = (run: string) => analyzed(`FROM python:3.12-slim\n${run}\n`).findings.filter((x) => x.code === 'DF035').length;
+  it("env PIP_NO_CACHE_DIR=1 sh -c 'pip install flask' is silent", () => {
+    assert.equal(df035("RUN env PIP_NO_CACHE_DIR=1 sh -c 'pip install flask'"), 0);
+    assert.equal(df035("RUN env -u HOME PIP_NO_CACHE_DIR=off bash -c 'pip install flask'"), 0);
+  });
+  it('control: env with another variable still keeps the cache', () => {
+    assert.equal(df035("RUN env PIP_INDEX_URL=https://pypi.org/simple sh -c 'pip install flask'"), 1);
+  });
+});

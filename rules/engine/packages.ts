@@ -1835,10 +1835,14 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
   return undefined;
 }
 
-/** The value an `export NAME=…` command gives a variable, or a `NAME=…` prefix of the command when `prefix`. */
+/**
+ * The value an `export NAME=…` command gives a variable, or, when `prefix`, a `NAME=…` prefix of the command or an
+ * assignment `env` gives the program it runs (`env PIP_NO_CACHE_DIR=1 sh -c '…'`: env "shall … modify the environment"
+ * of the utility it invokes, POSIX env; review 56a, F4).
+ */
 function setsVariable(cmd: SimpleCommand, name: string, prefix: boolean): string | undefined {
   if (cmd.programIndex < 0) return undefined;
-  const words = prefix ? cmd.words.slice(0, cmd.programIndex) : cmd.words[cmd.programIndex].value === 'export' ? cmd.words.slice(cmd.programIndex + 1) : [];
+  const words = prefix ? (invocation(cmd)?.assignments ?? cmd.words.slice(0, cmd.programIndex)) : cmd.words[cmd.programIndex].value === 'export' ? cmd.words.slice(cmd.programIndex + 1) : [];
   for (const w of words) {
     const m = ASSIGNMENT.exec(w.value);
     if (m && m[1] === name) return m[2];
