@@ -8,7 +8,7 @@
 import type { Healthcheck, Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, Stage } from './dockerfile';
 import { baseName, identityOffsets, logicalText, parseShell, type SimpleCommand, type Word } from './shell';
-import { substitutionScriptsOf, substitutionSpans } from './script-strings';
+import { stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { invocation, shellProgramSource } from './run-commands';
 import { stagesItCouldName } from './stage-scope';
 import { imageUses } from './image-uses';
@@ -85,8 +85,41 @@ export function mayRunPackageManager(run: RunInstruction, cmd: SimpleCommand): b
     return !(m !== -1 && ['pip', 'venv', 'ensurepip', 'compileall'].includes(args[m + 1]));
   }
   // `bash <<EOF` reads the heredoc, which is judged as a script of its own; `curl … | sh` or `sh x.sh` is not seen.
-  if (SHELL_PROGRAMS.has(name)) return !(args.every((a) => a.startsWith('<<') || /^-[a-z]+$/.test(a)) && run.scripts.some((s) => s.heredoc && s.isShell));
+  if (SHELL_PROGRAMS.has(name)) return !(args.every((a) => a.startsWith('<<') || /^-[a-z]+$/.test(a)) && readsItsHereDoc(run, cmd));
   return true;
+}
+
+/**
+ * Whether the here-document a shell command reads as its script is read on its own: a body of the RUN's own
+ * (`RUN bash <<EOF`, a script of the RUN), or one inside a script (`bash <<'EOS'` in a `RUN <<EOF` script) that
+ * stringScriptsOf reads, whose commands the caller reads after the shell's (withShellScripts). Another one inside a
+ * script (an unquoted delimiter and a `\` in the body) is not seen: that shell may install (review 56a, F1).
+ */
+function readsItsHereDoc(run: RunInstruction, cmd: SimpleCommand): boolean {
+  if (run.scripts.some((s) => !s.heredoc && s.commands.includes(cmd))) return run.scripts.some((s) => s.heredoc && s.isShell);
+  return stringScriptsOf(run).some((s) => s.host !== undefined && s.host.script.commands[s.host.index] === cmd);
+}
+
+/**
+ * `commands` (of `run`'s scripts, in order) with, right after each command that starts a shell, the commands of the
+ * script that shell reads from a string or a here-document (stringScriptsOf: `sh -c '…'`, `bash <<'EOS'` and `cat
+ * <<'EOS' | sh` in a `RUN <<EOF` script), where that shell runs them: what a later step runs there counts as its own
+ * (review 56a, F1). A script string is also read by indexVerdict through its host; reading it twice changes nothing.
+ */
+export function withShellScripts(run: RunInstruction, commands: readonly SimpleCommand[]): readonly SimpleCommand[] {
+  const strings = stringScriptsOf(run);
+  if (strings.length === 0) return commands;
+  const byHost = new Map<SimpleCommand, SimpleCommand[]>();
+  for (const s of strings) {
+    if (!s.host) continue;
+    const host = s.host.script.commands[s.host.index];
+    const list = byHost.get(host);
+    if (list) list.push(...s.commands);
+    else byHost.set(host, [...s.commands]);
+  }
+  const out: SimpleCommand[] = [];
+  for (const cmd of commands) out.push(cmd, ...(byHost.get(cmd) ?? []));
+  return out;
 }
 
 /** `find`'s actions that run a program (POSIX find: `-exec`, `-ok`; GNU and BSD find: `-execdir`, `-okdir`). */
@@ -146,10 +179,21 @@ export type IndexUse = 'updates' | 'needs' | 'skip' | null;
 /**
  * Reads commands in order: 'updates' when one fetches a fresh index before anything needs the one
  * left, 'needs' when one that reads it (judged by `use`, else a program `unknown` says may install)
- * comes first, undefined when neither. The script of `sh -c '…'` is read too.
+ * comes first, undefined when neither. The script of `sh -c '…'` is read too, and the commands of a command's
+ * substitutions before it (`out=$(apt-get install -y git)`).
  */
-export function indexVerdict(commands: readonly SimpleCommand[], use: (cmd: SimpleCommand) => IndexUse, unknown: (cmd: SimpleCommand) => boolean, depth = 0): 'updates' | 'needs' | undefined {
+export function indexVerdict(commands: readonly SimpleCommand[], use: (cmd: SimpleCommand) => IndexUse, unknown: (cmd: SimpleCommand) => boolean, depth = 0, substitutions = true): 'updates' | 'needs' | undefined {
   for (const cmd of commands) {
+    // The commands of its command substitutions run first, when the shell expands its words (POSIX 2.6.3): `out=$(apt-get
+    // install -y git)` installs from the index as the command itself would (review 56a, F1). substitutedCommands lists the
+    // nested ones too.
+    if (substitutions) {
+      const inner = substitutedCommands(cmd);
+      if (inner.length > 0) {
+        const verdict = indexVerdict(inner, use, unknown, depth, false);
+        if (verdict) return verdict;
+      }
+    }
     const u = use(cmd);
     if (u === 'updates' || u === 'needs') return u;
     if (u === 'skip') continue;

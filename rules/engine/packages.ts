@@ -477,6 +477,22 @@ export function toolRange(ctx: DockerfileContext, pc: PackageCommand): Range {
   return ctx.rangeOfOffsets(pc.toolWord.start, end);
 }
 
+/**
+ * Whether a package command runs through `sudo`: its own wrapper (PackageCommand.viaSudo), or that of a command that
+ * starts the shell whose script string or here-document holds it (`sudo sh -c 'apt-get install …'`, `sudo bash <<'EOS'`,
+ * `cat <<'EOS' | sudo sh`): that shell, and all it runs, is root's, while the RUN's own commands stay the USER's, so a
+ * cleanup appended after the RUN's last command needs `sudo` too (review 56a, F2).
+ */
+export function runsWithSudo(pc: PackageCommand): boolean {
+  if (pc.viaSudo) return true;
+  for (let script: RunScript = pc.script; script.host; script = script.host.script) {
+    const host = script.host.script.commands[script.host.index];
+    const inv = invocation(host);
+    if (inv?.wrappers.some((w) => baseName(host.words[w].value) === 'sudo')) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Questions about a command
 
@@ -1823,10 +1839,14 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
   return undefined;
 }
 
-/** The value an `export NAME=…` command gives a variable, or a `NAME=…` prefix of the command when `prefix`. */
+/**
+ * The value an `export NAME=…` command gives a variable, or, when `prefix`, a `NAME=…` prefix of the command or an
+ * assignment `env` gives the program it runs (`env PIP_NO_CACHE_DIR=1 sh -c '…'`: env "shall … modify the environment"
+ * of the utility it invokes, POSIX env; review 56a, F4).
+ */
 function setsVariable(cmd: SimpleCommand, name: string, prefix: boolean): string | undefined {
   if (cmd.programIndex < 0) return undefined;
-  const words = prefix ? cmd.words.slice(0, cmd.programIndex) : cmd.words[cmd.programIndex].value === 'export' ? cmd.words.slice(cmd.programIndex + 1) : [];
+  const words = prefix ? (invocation(cmd)?.assignments ?? cmd.words.slice(0, cmd.programIndex)) : cmd.words[cmd.programIndex].value === 'export' ? cmd.words.slice(cmd.programIndex + 1) : [];
   for (const w of words) {
     const m = ASSIGNMENT.exec(w.value);
     if (m && m[1] === name) return m[2];
@@ -1856,13 +1876,28 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
   const order = runOrder(pc.run);
   if (!order.special) return undefined;
   const { steps } = order;
-  let at = steps.findIndex((st) => st.cmd === pc.command);
-  if (at < 0) at = steps.findIndex((st) => st.cmd === anchor);
-  for (let j = 0; j < at; j++) {
-    const v = setsVariable(steps[j].cmd, name, false) ?? (steps[j].kind === 'call' && steps[at].reach === steps[j].cmd ? setsVariable(steps[j].cmd, name, true) : undefined);
-    if (v !== undefined) return v;
+  // Every time the command runs (a body runs at each call of its function), not only the first: a prefix covers only
+  // the call it is written on (`PIP_NO_CACHE_DIR=1 f; f` runs the second without it: review 56a, F3), while an `export`
+  // stays for what follows it. One pass over the steps.
+  const target = steps.some((st) => st.cmd === pc.command) ? pc.command : anchor;
+  let exported: string | undefined;
+  let found: string | undefined;
+  let ran = false;
+  const prefixed = new Map<SimpleCommand, string>();
+  for (const st of steps) {
+    if (st.cmd === target) {
+      ran = true;
+      const v = exported ?? prefixed.get(st.reach);
+      if (v === undefined) return undefined;
+      found ??= v;
+    }
+    exported ??= setsVariable(st.cmd, name, false);
+    if (st.kind === 'call') {
+      const p = setsVariable(st.cmd, name, true);
+      if (p !== undefined) prefixed.set(st.cmd, p);
+    }
   }
-  return undefined;
+  return ran ? found : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
