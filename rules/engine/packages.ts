@@ -1550,11 +1550,15 @@ export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
  */
 export function successExitBetween(run: RunInstruction, install: SimpleCommand, cleanup: SimpleCommand): boolean {
   if (install === cleanup) return false;
-  const script = run.scripts.find((s) => s.commands.includes(install));
-  const to = script ? script.commands.indexOf(cleanup) : -1;
-  if (!script || to < 0) return false;
+  // The script of a shell the RUN starts (`sh -c 'apk add curl || exit 0; rm -rf /var/cache/apk/*'`) or of a command
+  // substitution is read as the RUN's own is (placeOf): its `exit` ends that shell, with success, before its cleanup.
+  const from = placeOf(run, install);
+  const at = placeOf(run, cleanup);
+  if (!from || !at || at.script !== from.script) return false;
+  const script = from.script;
+  const to = at.index;
   const bodies = functionDefinitions(script.commands).map((d) => [d.at, functionBodyEnd(script.commands, d)]);
-  for (let k = script.commands.indexOf(install) + 1; k < to; k++) {
+  for (let k = from.index + 1; k < to; k++) {
     const body = bodies.find(([from, end]) => k >= from && (end < 0 || k <= end));
     if (body) {
       // A body that does not pair up: what follows cannot be told from it.
