@@ -507,6 +507,27 @@ export function aptAssumesYes(pc: PackageCommand): boolean {
 }
 
 /**
+ * Whether an apt `install` names no package, so that apt installs nothing and asks nothing ("0 upgraded, 0 newly
+ * installed"): no operand, or only the positional parameters (`"$@"`, `${1+"$@"}`: POSITIONAL_ONLY) where none is set
+ * (positionalUnset: a RUN's own script, which Docker runs as `/bin/sh -c '…'` with nothing after it; `sh -c '…' sh`,
+ * given no operand after `$0`'s name, POSIX sh), outside a function's body (whose positional parameters are its call's,
+ * bash's Positional Parameters). Not under `xargs` (its operands come from its input), nor with `-f`/`--fix-broken` or
+ * `-o APT::Get::Fix-Broken=…`, with which apt-get "can omit any packages" and installs what fixes broken dependencies
+ * (apt-get(8), -f).
+ */
+export function aptInstallNamesNothing(pc: PackageCommand): boolean {
+  if (pc.family !== 'apt' || pc.action !== 'install' || pc.viaXargs) return false;
+  if (pc.options.some((o) => o.name === 'f' || o.name === 'fix-broken' || ((o.name === 'o' || o.name === 'option') && /fix-broken/i.test(o.value ?? '')))) return false;
+  if (pc.operands.length === 0) return true;
+  if (!pc.operands.every((w) => POSITIONAL_ONLY.test(w.raw)) || !positionalUnset(pc.script)) return false;
+  const commands = pc.script.commands;
+  return !functionDefinitions(commands).some((d) => {
+    const end = functionBodyEnd(commands, d);
+    return pc.commandIndex >= d.at && (end < 0 || pc.commandIndex <= end);
+  });
+}
+
+/**
  * What an apt install's options say about recommended packages: `skip` (`--no-install-recommends`,
  * `--install-recommends=no`, `-o APT::Install-Recommends=false`), `install` (asked for explicitly:
  * `--install-recommends`, `-o APT::Install-Recommends=true`), or null when they say nothing. apt reads
