@@ -1,9 +1,8 @@
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import { APT_INSTALLING, APT_LISTS, APT_VALUE_OPTIONS, appendToRun, aptActionOf, aptActionOfCommand, aptSimulates, cleansAptLists, covers, lastShellScript, mayRun, mountsCacheOver, packageCommandsOf, packageCommandsOfInStrings, reachedCommandsOf, runAtLine, runsInEveryShell, successExitBetween, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, APT_LISTS, APT_VALUE_OPTIONS, appendToRun, aptActionOf, aptActionOfCommand, aptSimulates, cleansAptLists, covers, lastShellScript, mayRun, mountsCacheOver, packageCommandsOf, packageCommandsOfInStrings, reachedCommandsWithStringsOf, runAtLine, runsInEveryShell, successExitBetween, toolRange, type PackageCommand } from '../engine/packages';
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runsAfter, shellString, startCommands, startsUnseenScript, substitutionPackageCommands, type IndexUse } from '../engine/package-consumers';
 import { defineRule } from '../engine/rule';
-import { commandsWithStrings, stringScriptsOf, substitutionScriptsOf } from '../engine/script-strings';
 import { invocation } from '../engine/run-commands';
 import { baseName, parseShell, type SimpleCommand } from '../engine/shell';
 import { functionBodyEnd, functionDefinitions, runOrder, type RunOrder } from '../engine/function-calls';
@@ -203,23 +202,6 @@ function laterStepProvenToNeedLists(ctx: DockerfileContext, run: RunInstruction)
 }
 
 /**
- * The commands of a RUN that run in every shell whenever it gets that far (reachedCommandsOf), those of the script
- * strings and here-documents its shells read (stringScriptsOf) in their place, in document order: where a cleanup
- * counts. The RUN's own commands when it has none. A RUN read here defines no function and runs no `eval`, nor do the
- * scripts of its shells (runOrder reads those, review54a F3/F5).
- */
-function reachedCommandsWithStrings(run: RunInstruction): SimpleCommand[] {
-  const subs = substitutionScriptsOf(run);
-  if (stringScriptsOf(run).length === 0 && subs.length === 0) return reachedCommandsOf(run);
-  const out: SimpleCommand[] = [];
-  for (const s of run.scripts) if (s.isShell) for (const cmd of commandsWithStrings(run, s)) if (runsInEveryShell(run, cmd)) out.push(cmd);
-  // And those of its command substitutions (substitutionScriptsOf), where they are written.
-  if (subs.length === 0) return out;
-  for (const s of subs) for (const cmd of s.commands) if (runsInEveryShell(run, cmd)) out.push(cmd);
-  return out.sort((a, b) => a.start - b.start);
-}
-
-/**
  * The removal of a cleanup written where it never runs, behind `&&` after a terminator at the end of the RUN's last
  * script (`… && exit 0 && rm -rf /var/lib/apt/lists/*`: neverRunAfterAnd, mayRun), when the fix puts a cleanup before
  * that terminator: it is then moved rather than written twice. Only the script's last command, written on one line,
@@ -394,7 +376,7 @@ export default defineRule<'dockerfile', Data>({
       if (installs.length === 0) continue;
       if (mountsCacheOver(run, (t) => covers(t, APT_LISTS))) continue;
       const last = installs[installs.length - 1];
-      const commands = reachedCommandsWithStrings(run);
+      const commands = reachedCommandsWithStringsOf(run);
       // Not one that a success exit may skip (`… || exit 0; rm …`, `if …; then exit 0; fi; rm …`): the RUN may end with the lists.
       if (commands.some((cmd) => cmd.start > last.command.start && cleansAptLists(cmd) && !successExitBetween(run, last.command, cmd))) continue;
       // Reported on the first install after the last cleanup: an install that an `rm -rf

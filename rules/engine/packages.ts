@@ -1687,12 +1687,15 @@ function stringHostOf(run: RunInstruction, cmd: SimpleCommand): SimpleCommand | 
 
 /**
  * The commands of a RUN that run in every shell whenever it gets that far (reachedCommandsOf), with those of the script
- * strings its shells start (`sh -c '…'`, a here-document a shell reads: stringScriptsOf), in document order, as DF030
- * reads them: not those of a function's body a string defines, which runs only where it is called, if ever.
+ * strings its shells start (`sh -c '…'`, a here-document a shell reads: stringScriptsOf) and of its command
+ * substitutions (substitutionScriptsOf), in document order: where DF030, DF033 and cleanedAfter (DF034-DF036) read a
+ * cleanup or what follows an update. Not those of a function's body a string defines, which runs only where it is
+ * called, if ever (in a RUN read in document order no string defines one: runOrder reads those).
  */
 export function reachedCommandsWithStringsOf(run: RunInstruction): SimpleCommand[] {
   const strings = stringScriptsOf(run);
-  if (strings.length === 0) return reachedCommandsOf(run);
+  const subs = substitutionScriptsOf(run);
+  if (strings.length === 0 && subs.length === 0) return reachedCommandsOf(run);
   const bodies = new Set<SimpleCommand>();
   for (const s of strings) {
     for (const def of functionDefinitions(s.commands)) {
@@ -1702,7 +1705,10 @@ export function reachedCommandsWithStringsOf(run: RunInstruction): SimpleCommand
   }
   const out: SimpleCommand[] = [];
   for (const s of run.scripts) if (s.isShell) for (const cmd of commandsWithStrings(run, s)) if (!bodies.has(cmd) && runsInEveryShell(run, cmd)) out.push(cmd);
-  return out;
+  // And those of its command substitutions (substitutionScriptsOf), where they are written.
+  if (subs.length === 0) return out;
+  for (const s of subs) for (const cmd of s.commands) if (runsInEveryShell(run, cmd)) out.push(cmd);
+  return out.sort((a, b) => a.start - b.start);
 }
 
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
