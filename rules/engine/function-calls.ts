@@ -9,6 +9,7 @@
 import type { RunInstruction, RunScript } from './dockerfile';
 import { identityOffsets, offsetTable, parseShell, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
 import { pipedFromYesAt, stringScriptsOf, substitutionScriptsOf } from './script-strings';
+import { mayEndWithSuccess, runsInEveryShell } from './packages';
 
 /** A function a script defines: its name, the index of its body's first command and whether that body is a subshell (`name() ( … )`). */
 export interface FunctionDefinition {
@@ -275,7 +276,7 @@ function walkShell(state: WalkState, script: RunScript, reach: SimpleCommand, un
   const inner: WalkState = { run: state.run, steps: state.steps, endedShell: false, halted: false, evals: new Map(), execs: new Map() };
   const scope = scopeOf(script);
   const start = state.steps.length;
-  walk(inner, scope, 0, script.commands.length - 1, { stack: [], depth, reach, sure: true, noArgs: positionalUnset(script) });
+  walk(inner, scope, 0, script.commands.length - 1, { stack: [], depth, reach, sure: true, noArgs: positionalUnset(script), shellTop: true });
   // Its EXIT trap runs when that shell exits, also through an `exit` (POSIX trap).
   inner.halted = false;
   walkExitTrap(inner, scope, start);
@@ -310,6 +311,11 @@ interface Context {
    * background, and nothing before it in its body may have left it (`return`, `exit`) or ended the shell.
    */
   sure?: boolean;
+  /**
+   * The text is the script of a shell the RUN starts (walkShell), walked from its top level: its own `exit`s are read there
+   * as a RUN's own script's are (shellTopUncertain), not as a body's.
+   */
+  shellTop?: boolean;
 }
 
 /**
@@ -738,6 +744,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
   const frames = frame ? [...(ctx.frames ?? []), frame] : ctx.frames;
   // A `( … )` body runs in a subshell: its `exit` ends that subshell only.
   const subshell = !text && scope.defs.length > 0 && !!scope.defs[indexDefinitions(scope).bodyAt.get(from) ?? -1]?.subshell;
+  const shellTop = !!ctx.shellTop && text;
   for (let i = from; i <= to; i++) {
     if (state.halted) return;
     if (frame) frame.pos = i;
@@ -755,7 +762,9 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       return;
     }
     const reach = ctx.reach ?? cmd;
-    const uncertain = !!ctx.uncertain || returned || state.endedShell;
+    // At the top level of a shell's script (`sh -c '…'`), what a RUN's own script does not run in every shell is not
+    // sure here either (runsInEveryShell: after a top-level `return` that ends a `sh` script, behind `&&` after `exit`).
+    const uncertain = !!ctx.uncertain || returned || state.endedShell || (shellTop && !runsInEveryShell(state.run, cmd));
     const base = { cmd, reach, uncertain, ...(ctx.evalOf ? { evalOf: ctx.evalOf, evalScript: scope.script } : {}) };
     if (state.steps.length >= MAX_STEPS) {
       state.steps.push({ ...base, kind: 'unknown' });
@@ -823,8 +832,15 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       const u = shellUtility(cmd);
       const name = u?.name;
       // `exec "$@"` with no positional parameter runs nothing and returns (execOfNothing).
-      if (name === 'return' || name === 'exit' || (name === 'exec' && !execOfNothing(u!.args, noArgs))) returned = true;
-      if (endsShell(cmd, noArgs)) state.endedShell = true;
+      if (shellTop) {
+        // At a shell script's top level an `exit` that ends it with a failure (`apt-get update || exit 1`, `exit 2` in an
+        // `if`) leaves what follows running whenever the shell gets there, as in a RUN's own script (task shell10 item 1):
+        // only one that may end it with success (mayEndWithSuccess: `|| exit 0`, `&& return 0`) makes it uncertain.
+        if (mayEndWithSuccess(scope.script, i + 1, i) && !(name === 'exec' && execOfNothing(u!.args, noArgs))) returned = true;
+      } else {
+        if (name === 'return' || name === 'exit' || (name === 'exec' && !execOfNothing(u!.args, noArgs))) returned = true;
+        if (endsShell(cmd, noArgs)) state.endedShell = true;
+      }
       // One that surely runs ends the shell (`f() { exit 0; apt-get install wget; }; f`, `eval 'exit 0'; …`): nothing
       // after it runs. Not `builtin exit`, which dash and BusyBox ash do not have (shellUtility).
       if (sure && !u!.viaBuiltin && (name === 'exit' || (name === 'exec' && endsShell(cmd, noArgs)))) state.halted = true;

@@ -525,6 +525,27 @@ export function aptAssumesYes(pc: PackageCommand): boolean {
 }
 
 /**
+ * Whether an apt `install` names no package, so that apt installs nothing and asks nothing ("0 upgraded, 0 newly
+ * installed"): no operand, or only the positional parameters (`"$@"`, `${1+"$@"}`: POSITIONAL_ONLY) where none is set
+ * (positionalUnset: a RUN's own script, which Docker runs as `/bin/sh -c '…'` with nothing after it; `sh -c '…' sh`,
+ * given no operand after `$0`'s name, POSIX sh), outside a function's body (whose positional parameters are its call's,
+ * bash's Positional Parameters). Not under `xargs` (its operands come from its input), nor with `-f`/`--fix-broken` or
+ * `-o APT::Get::Fix-Broken=…`, with which apt-get "can omit any packages" and installs what fixes broken dependencies
+ * (apt-get(8), -f).
+ */
+export function aptInstallNamesNothing(pc: PackageCommand): boolean {
+  if (pc.family !== 'apt' || pc.action !== 'install' || pc.viaXargs) return false;
+  if (pc.options.some((o) => o.name === 'f' || o.name === 'fix-broken' || ((o.name === 'o' || o.name === 'option') && /fix-broken/i.test(o.value ?? '')))) return false;
+  if (pc.operands.length === 0) return true;
+  if (!pc.operands.every((w) => POSITIONAL_ONLY.test(w.raw)) || !positionalUnset(pc.script)) return false;
+  const commands = pc.script.commands;
+  return !functionDefinitions(commands).some((d) => {
+    const end = functionBodyEnd(commands, d);
+    return pc.commandIndex >= d.at && (end < 0 || pc.commandIndex <= end);
+  });
+}
+
+/**
  * What an apt install's options say about recommended packages: `skip` (`--no-install-recommends`,
  * `--install-recommends=no`, `-o APT::Install-Recommends=false`), `install` (asked for explicitly:
  * `--install-recommends`, `-o APT::Install-Recommends=true`), or null when they say nothing. apt reads
@@ -1570,11 +1591,15 @@ export function reachedCommandsOf(run: RunInstruction): SimpleCommand[] {
  */
 export function successExitBetween(run: RunInstruction, install: SimpleCommand, cleanup: SimpleCommand): boolean {
   if (install === cleanup) return false;
-  const script = run.scripts.find((s) => s.commands.includes(install));
-  const to = script ? script.commands.indexOf(cleanup) : -1;
-  if (!script || to < 0) return false;
+  // The script of a shell the RUN starts (`sh -c 'apk add curl || exit 0; rm -rf /var/cache/apk/*'`) or of a command
+  // substitution is read as the RUN's own is (placeOf): its `exit` ends that shell, with success, before its cleanup.
+  const from = placeOf(run, install);
+  const at = placeOf(run, cleanup);
+  if (!from || !at || at.script !== from.script) return false;
+  const script = from.script;
+  const to = at.index;
   const bodies = functionDefinitions(script.commands).map((d) => [d.at, functionBodyEnd(script.commands, d)]);
-  for (let k = script.commands.indexOf(install) + 1; k < to; k++) {
+  for (let k = from.index + 1; k < to; k++) {
     const body = bodies.find(([from, end]) => k >= from && (end < 0 || k <= end));
     if (body) {
       // A body that does not pair up: what follows cannot be told from it.
@@ -1682,12 +1707,15 @@ function stringHostOf(run: RunInstruction, cmd: SimpleCommand): SimpleCommand | 
 
 /**
  * The commands of a RUN that run in every shell whenever it gets that far (reachedCommandsOf), with those of the script
- * strings its shells start (`sh -c '…'`, a here-document a shell reads: stringScriptsOf), in document order, as DF030
- * reads them: not those of a function's body a string defines, which runs only where it is called, if ever.
+ * strings its shells start (`sh -c '…'`, a here-document a shell reads: stringScriptsOf) and of its command
+ * substitutions (substitutionScriptsOf), in document order: where DF030, DF033 and cleanedAfter (DF034-DF036) read a
+ * cleanup or what follows an update. Not those of a function's body a string defines, which runs only where it is
+ * called, if ever (in a RUN read in document order no string defines one: runOrder reads those).
  */
 export function reachedCommandsWithStringsOf(run: RunInstruction): SimpleCommand[] {
   const strings = stringScriptsOf(run);
-  if (strings.length === 0) return reachedCommandsOf(run);
+  const subs = substitutionScriptsOf(run);
+  if (strings.length === 0 && subs.length === 0) return reachedCommandsOf(run);
   const bodies = new Set<SimpleCommand>();
   for (const s of strings) {
     for (const def of functionDefinitions(s.commands)) {
@@ -1697,7 +1725,10 @@ export function reachedCommandsWithStringsOf(run: RunInstruction): SimpleCommand
   }
   const out: SimpleCommand[] = [];
   for (const s of run.scripts) if (s.isShell) for (const cmd of commandsWithStrings(run, s)) if (!bodies.has(cmd) && runsInEveryShell(run, cmd)) out.push(cmd);
-  return out;
+  // And those of its command substitutions (substitutionScriptsOf), where they are written.
+  if (subs.length === 0) return out;
+  for (const s of subs) for (const cmd of s.commands) if (runsInEveryShell(run, cmd)) out.push(cmd);
+  return out.sort((a, b) => a.start - b.start);
 }
 
 // `read`, `getopts`, `mapfile`/`readarray` and `let` assign variables too (review 35, probes s3-s5).
