@@ -29,3 +29,9 @@ describe('DF035: --no-cache-dir is no safe fix where pip\'s cache may be in a bu
     assert.deepEqual(flagsOf('DF035', 'fires-cache-maybe-in-mount.dockerfile'), ['8:false', '13:false', '17:false', '22:false', '27:false']);
   });
 });
+
+describe('DF034: --no-cache is no safe fix where apk\'s cache may be in a build cache the RUN mounts (review 55c, F4)', () => {
+  it('--cache-dir outside the mount: safe; a mount inside it, or any mount without --cache-dir (/etc/apk/cache may point into it): a quick fix only', () => {
+    assert.deepEqual(flagsOf('DF034', 'fires-cache-dir-outside-mount.dockerfile'), ['6:true', '9:false', '13:false']);
+  });
+});
