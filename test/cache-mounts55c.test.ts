@@ -35,3 +35,9 @@ describe('DF034: --no-cache is no safe fix where apk\'s cache may be in a build 
     assert.deepEqual(flagsOf('DF034', 'fires-cache-dir-outside-mount.dockerfile'), ['6:true', '9:false', '13:false']);
   });
 });
+
+describe('DF036: the clean is no safe fix over a build cache mounted inside a cache folder, and none where the install names its own (review 55c, F4)', () => {
+  it('--setopt=cachedir / zypper -C elsewhere: no fix; a mount inside /var/cache/dnf: a quick fix only', () => {
+    assert.deepEqual(flagsOf('DF036', 'fires-own-cache-dir-or-mount-inside.dockerfile'), ['9:false']);
+  });
+});
