@@ -8,7 +8,7 @@ import { isIncludedComposePath } from './include';
 import { analysisWorkspace, registerAnalyzed } from './relations';
 import type { Rule } from './rule';
 import { maskSecretValues } from './secrets';
-import { coverageOf, coveringComment, findIgnoreComments, variesPerCheckout, type IgnoreComment } from './suppress';
+import { coverageOf, coveringComment, detachedLine, findIgnoreComments, suppressionLine, variesPerCheckout, type IgnoreComment } from './suppress';
 import type { IgnoreUnusedData } from '../meta/DG001-ignore-unused';
 
 export { fileKindOf };
@@ -295,6 +295,11 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
         remaining,
         ...(c.scope === 'line' ? { covers: { ...coverageOf(context, c.target), stacked: c.target !== c.line + 1 } } : {}),
       };
+      // Written above a blank or comment line, with a finding of the code just below them: offer to move it there (review 55c, UX).
+      if (data.problem === 'unused' && data.wholeComment && c.scope === 'line') {
+        const to = detachedLine(context, c);
+        if (to !== undefined && kept.some((f) => f.code === x.code && suppressionLine(context, f.range.start.line) === to)) data.moveTo = to;
+      }
       if (varying[i]) data.varies = varying[i];
       else if (data.wholeComment && varying.some((v) => v)) data.othersVary = true;
       kept.push(metaFinding(meta, severity, context, x.range, data));

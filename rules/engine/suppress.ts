@@ -221,6 +221,47 @@ export function findIgnoreComments(ctx: AnyContext): IgnoreComment[] {
   return out;
 }
 
+/** The most blank or comment lines between a line ignore comment and the line it was evidently written for (DG001's move). */
+const DETACHED_GAP = 3;
+
+/**
+ * The line a line ignore comment was evidently written for when it covers nothing (review 55c, UX): its target (the
+ * line below it, past stacked ignores and pragmas) is blank or another comment, and the first line after the blank and
+ * comment lines that follow, at most DETACHED_GAP of them, is a line of the file's own (not text of a multi-line YAML
+ * value or of a heredoc). Undefined otherwise.
+ */
+export function detachedLine(ctx: AnyContext, comment: IgnoreComment): number | undefined {
+  if (comment.scope !== 'line') return undefined;
+  const layout = layoutOf(ctx);
+  const gap = (line: number) => !layout.anchors.has(line) && (layout.comments.has(line) || ctx.lines.lineText(line).trim() === '');
+  let line = comment.target;
+  if (line >= ctx.lines.lineCount || !gap(line)) return undefined;
+  while (line < ctx.lines.lineCount && gap(line)) line++;
+  if (line >= ctx.lines.lineCount || line - comment.line - 1 > DETACHED_GAP || layout.anchors.has(line)) return undefined;
+  return line;
+}
+
+/**
+ * The edits that move a line ignore comment (its codes and reason as written) down onto `to`: the comment's line
+ * deleted, the comment written with `to`'s indentation above `to` and above the line pragmas of other linters and the
+ * ignore comments of ours that stand directly above it (as ignoreLineEdit places a new one).
+ */
+export function moveCommentEdits(ctx: AnyContext, line: number, to: number): TextEdit[] {
+  const layout = layoutOf(ctx);
+  let at = to;
+  const stacked = (l: number) => {
+    const text = ctx.lines.lineText(l);
+    const m = IGNORE.exec(text);
+    return layout.comments.has(l) && ((m !== null && !m[2]) || LINE_PRAGMA.test(text));
+  };
+  while (at - 1 > line && stacked(at - 1)) at--;
+  const pos = { line: at, character: 0 };
+  return [
+    { range: ctx.lines.wholeLines(line, line), newText: '' },
+    { range: { start: pos, end: pos }, newText: `${ctx.lines.indentOf(to)}${ctx.lines.lineText(line).trim()}${ctx.lines.eol}` },
+  ];
+}
+
 /**
  * The edit behind "Ignore CODE for this line" for a finding that starts on `line`: a comment line where the
  * reader associates it with the finding and where a comment changes nothing the file means — directly above
