@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
+import { backgroundUnwaited, builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
 import { commandsWithStrings, isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1515,6 +1515,32 @@ export function runsInEveryShell(run: RunInstruction, cmd: SimpleCommand): boole
   return reachedBy(run, cmd, mayEndIndex);
 }
 
+/**
+ * Whether a command of a RUN runs in a background job that the RUN's shell may not wait for (review56a, h7–h11): the
+ * and-or list it stands in, or a compound around it (`{ …; } &`, `( … ) &`, `if …; fi &`), ends with `&` in its
+ * script, or the command that starts its shell or holds its substitution or feeds its here-document does, in the
+ * script that holds it (`sh -c 'rm -rf /var/lib/apt/lists/*' &`, `x=$(rm …) &`, `sh <<'EOS' &`). When the RUN's
+ * shell exits, the build step ends: a job still running may be cut short, so a cleanup there may leave the files in
+ * the layer. A `wait` reached after the job in the same shell waits for it (POSIX wait: with no operand it "shall wait
+ * until all process IDs known to the invoking shell have terminated"; `wait $!` names the last job started): one at
+ * the top level of that script (not in a compound, not behind `&&`/`||`, not in a pipe or the background, reached in
+ * every shell), with no operand, or `$!` when no other job was started between; the job not in a subshell, whose
+ * jobs the script's `wait` does not know. A cleanup there does not count; an install there still does (mayRun).
+ */
+export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boolean {
+  let at = placeOf(run, cmd);
+  for (let depth = 0; at && depth < 6; depth++) {
+    if (backgroundUnwaited(at.script.commands, at.index, (c) => runsInEveryShell(run, c))) return true;
+    const script: RunScript = at.script;
+    if (script.host) at = { script: script.host.script, index: script.host.index };
+    else if (script.heredoc && script.feeder) {
+      const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
+      at = line ? { script: line, index: line.commands.indexOf(script.feeder) } : undefined;
+    } else at = undefined;
+  }
+  return false;
+}
+
 function reachedBy(run: RunInstruction, cmd: SimpleCommand, ends: (script: RunScript) => number): boolean {
   const at = placeOf(run, cmd);
   return !at || scriptCommandReached(run, at.script, at.index, ends, 0);
@@ -1602,7 +1628,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
-    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
+    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !runsInBackground(run, cmd) && !successExitBetween(run, install, cmd));
   }
   const steps = order.steps;
   // A command of a script string (`sh -c '…'`) runs where the command of the RUN's script that starts its shell does.
@@ -1619,7 +1645,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   // A cleanup in a script string counts where the command that starts its shell runs, after the install (document order
   // within the string the install is in).
   const install = cmds[cmds.length - 1];
-  const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd)) : [];
+  const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd) && !runsInBackground(run, cmd)) : [];
   const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
   if (!steps.some((s) => s.cmd === install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
   // The `command` steps that are not uncertain, after the install's (stepIndex: a search, not a walk of every step).
@@ -1632,7 +1658,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   }
   for (let j = lo; j < certain.length; j++) {
     const s = steps[certain[j]];
-    if (cleans(s.cmd) && runsInEveryShell(run, s.reach) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+    if (cleans(s.cmd) && runsInEveryShell(run, s.reach) && !runsInBackground(run, s.cmd) && !runsInBackground(run, s.reach) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
 }
