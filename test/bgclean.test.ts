@@ -61,3 +61,26 @@ describe('DF030: a cleanup in a background job does not count unless waited for'
     assert.equal(f.fix, undefined);
   });
 });
+
+describe('DF035: `unset PIP_NO_CACHE_DIR` is read in order', () => {
+  for (const run of [
+    'RUN export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; pip install flask',
+    'RUN export PIP_NO_CACHE_DIR=1; unset -v PIP_NO_CACHE_DIR; pip install flask',
+    'RUN export PIP_NO_CACHE_DIR=1; unset -- PIP_NO_CACHE_DIR; pip install flask',
+    "RUN export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; sh -c 'pip install flask'",
+    'RUN export PIP_NO_CACHE_DIR=1; f() { pip install flask; }; unset PIP_NO_CACHE_DIR; f',
+  ]) {
+    it(`${run}: reported`, () => {
+      assert.equal(findings(`FROM python:3.12-slim\n${run}\n`, 'DF035').length, 1);
+    });
+  }
+  for (const run of [
+    'RUN export PIP_NO_CACHE_DIR=1; unset -f PIP_NO_CACHE_DIR; pip install flask',
+    'RUN export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; export PIP_NO_CACHE_DIR=1; pip install flask',
+    'RUN export PIP_NO_CACHE_DIR=1; pip install flask; unset PIP_NO_CACHE_DIR',
+  ]) {
+    it(`${run}: silent`, () => {
+      assert.equal(findings(`FROM python:3.12-slim\n${run}\n`, 'DF035').length, 0);
+    });
+  }
+});

@@ -1853,16 +1853,36 @@ export function isDeclaredBefore(ctx: DockerfileContext, stage: Stage, line: num
 
 /** Whether an `export NAME=…` earlier in the same script sets a variable (returns its value). */
 export function exportedBefore(pc: PackageCommand, name: string): string | undefined {
-  for (let k = 0; k < pc.commandIndex; k++) {
-    const cmd = pc.script.commands[k];
-    if (cmd.programIndex < 0) continue;
-    if (cmd.words[cmd.programIndex].value !== 'export') continue;
-    for (const w of cmd.words.slice(cmd.programIndex + 1)) {
-      const m = ASSIGNMENT.exec(w.value);
-      if (m && m[1] === name) return m[2];
-    }
+  return exportedIn(pc.script.commands, pc.commandIndex, name) ?? undefined;
+}
+
+/**
+ * A variable's value as the commands before `upTo` of a script leave it, read in order: the last `export NAME=…` or
+ * `unset NAME` (`unset -v NAME`; POSIX unset: "Each variable … specified by name shall be unset", and without `-f` or
+ * `-v` a name is a variable's first) before it wins, so `export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; pip install
+ * flask` runs pip without it (review 56a, g5). Null when an `unset` came last, undefined when neither is written.
+ */
+function exportedIn(commands: readonly SimpleCommand[], upTo: number, name: string): string | null | undefined {
+  let value: string | null | undefined;
+  for (let k = 0; k < upTo; k++) {
+    const cmd = commands[k];
+    const v = setsVariable(cmd, name, false);
+    if (v !== undefined) value = v;
+    else if (unsetsVariable(cmd, name)) value = null;
   }
-  return undefined;
+  return value;
+}
+
+/** Whether a command is an `unset` of a variable (`unset NAME`, `unset -v NAME`; not `unset -f NAME`, which unsets a function). */
+function unsetsVariable(cmd: SimpleCommand, name: string): boolean {
+  if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'unset') return false;
+  let variables = true;
+  for (const w of wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1))) {
+    if (w.value === '--') continue;
+    if (/^-[fv]+$/.test(w.value)) variables = !w.value.endsWith('f');
+    else if (w.value === name) return variables;
+  }
+  return false;
 }
 
 /**
@@ -1890,16 +1910,22 @@ function setsVariable(cmd: SimpleCommand, name: string, prefix: boolean): string
  * 2.9.1: the assignments "affect the current execution environment during the execution of the function").
  */
 export function exportedBeforeRun(pc: PackageCommand, name: string): string | undefined {
-  const own = exportedBefore(pc, name);
-  if (own !== undefined) return own;
+  const order = runOrder(pc.run);
+  // A command that runOrder walks (a function's body runs where it is called, not where it is written) is read there.
+  if (!order.special || !order.steps.some((st) => st.cmd === pc.command)) {
+    const own = exportedIn(pc.script.commands, pc.commandIndex, name);
+    if (own === null) return undefined;
+    if (own !== undefined) return own;
+  }
   let anchor = pc.command;
   for (let script = pc.script; script.host; script = script.host.script) {
     const { commands } = script.host.script;
     anchor = commands[script.host.index];
-    const v = setsVariable(anchor, name, true) ?? commands.slice(0, script.host.index).reduce<string | undefined>((found, c) => setsVariable(c, name, false) ?? found, undefined);
+    const v = setsVariable(anchor, name, true) ?? exportedIn(commands, script.host.index, name);
+    // Unset there (`export X=1; unset X; sh -c 'pip install …'`): the shell it starts has none.
+    if (v === null) return undefined;
     if (v !== undefined) return v;
   }
-  const order = runOrder(pc.run);
   if (!order.special) return undefined;
   const { steps } = order;
   // Every time the command runs (a body runs at each call of its function), not only the first: a prefix covers only
@@ -1917,7 +1943,10 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
       if (v === undefined) return undefined;
       found ??= v;
     }
-    exported ??= setsVariable(st.cmd, name, false);
+    // In order: a later `export` or `unset` changes what the commands after it see (exportedIn).
+    const v = setsVariable(st.cmd, name, false);
+    if (v !== undefined) exported = v;
+    else if (unsetsVariable(st.cmd, name)) exported = undefined;
     if (st.kind === 'call') {
       const p = setsVariable(st.cmd, name, true);
       if (p !== undefined) prefixed.set(st.cmd, p);
