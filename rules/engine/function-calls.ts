@@ -7,7 +7,7 @@
  * of text that is not known (`eval "apt-get install $PKGS"`) may do anything.
  */
 import type { RunInstruction, RunScript } from './dockerfile';
-import { identityOffsets, offsetTable, parseShell, redirectionWidth, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
+import { identityOffsets, offsetTable, parseShell, redirectionWidth, wordsWithoutRedirections, type MappedText, type Separator, type SimpleCommand, type Word } from './shell';
 import { pipedFromYesAt, stringScriptsOf, substitutionScriptsOf } from './script-strings';
 import { mayEndWithSuccess, runsInEveryShell } from './packages';
 
@@ -257,10 +257,86 @@ function shellsOf(run: RunInstruction): Map<SimpleCommand, RunScript[]> | undefi
   return out;
 }
 
+/** The separator after command `j` as it stands: after a `)` that closes a subshell, the operator written after the `)`. */
+function closedBy(commands: readonly SimpleCommand[], j: number): Separator {
+  return commands[j].next === ')' ? commands[j + 1]?.prev ?? null : commands[j].next;
+}
+
+/**
+ * Whether command `k` of a script is in a background job of that script that no later `wait` of it waits for
+ * (runsInBackground in packages.ts): the and-or list it stands in, or a compound around it, ends with `&`. `reached`
+ * tells whether a `wait` surely runs whenever the script gets that far.
+ */
+export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number, reached: (c: SimpleCommand) => boolean = () => true): boolean {
+  // Walk on from `k`: `depth` counts the constructs opened since; the list `k` stands in (or, once that ended, the one
+  // of the construct around it) ends in the background when an `&` closes it at depth 0.
+  let depth = 0;
+  let open = true;
+  let job = -1;
+  for (let j = k; j < commands.length && job < 0; j++) {
+    const c = commands[j];
+    if (j > k) {
+      if (c.prev === '(') depth++;
+      const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+      for (const w of lead) {
+        if (OPENERS.has(w.value)) depth++;
+        else if (CLOSERS.has(w.value) && --depth < 0) {
+          // The construct around `k` closed here: it is an element of the list around it.
+          depth = 0;
+          open = true;
+        }
+      }
+    }
+    let sep = c.next;
+    if (sep === ')') {
+      sep = closedBy(commands, j);
+      if (--depth < 0) {
+        depth = 0;
+        open = true;
+      }
+    }
+    if (!open || depth > 0) continue;
+    if (sep === '&') job = j;
+    else if (sep !== '&&' && sep !== '||' && sep !== '|') open = false;
+  }
+  if (job < 0) return false;
+  return !waitedFor(commands, job, reached);
+}
+
+/** Whether a `wait` after the job that command `job` ends (with `&`) waits for it (runsInBackground). */
+function waitedFor(commands: readonly SimpleCommand[], job: number, reached: (c: SimpleCommand) => boolean): boolean {
+  let depth = 0;
+  let subshells = 0;
+  // Another job started after this one and before the `wait`: `$!` names that one.
+  let laterJob = false;
+  for (let j = 0; j < commands.length; j++) {
+    const c = commands[j];
+    if (c.prev === '(') subshells++;
+    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+    for (const w of lead) {
+      if (OPENERS.has(w.value)) depth++;
+      else if (CLOSERS.has(w.value)) depth--;
+    }
+    if (j > job && depth === 0 && subshells === 0 && c.programIndex === 0 && c.words[0].value === 'wait') {
+      const op = j > 0 ? closedBy(commands, j - 1) : null;
+      const args = c.words.slice(1).map((w) => w.raw);
+      const names = args.length === 0 || (args.length === 1 && /^(?:\$!|"\$!")$/.test(args[0]) && !laterJob);
+      if (names && op !== '&&' && op !== '||' && op !== '|' && c.next !== '|' && c.next !== '&' && reached(c)) return true;
+    }
+    if (j > job && closedBy(commands, j) === '&') laterJob = true;
+    if (c.next === ')') subshells--;
+    // The job's `&` in a subshell: the script's own `wait` does not know it.
+    if (j === job && subshells > 0) return false;
+  }
+  return false;
+}
+
 /** The scripts of the shells a command starts, and of the command substitutions in its words (shellsOf), where it runs (walkShell). */
-function walkShells(state: WalkState, cmd: SimpleCommand, reach: SimpleCommand, uncertain: boolean, depth: number): void {
+function walkShells(state: WalkState, commands: readonly SimpleCommand[], i: number, reach: SimpleCommand, uncertain: boolean, depth: number): void {
+  const cmd = commands[i];
   const shells = state.shells?.get(cmd);
-  if (shells) for (const s of shells) walkShell(state, s, reach, uncertain || cmd.next === '&', depth);
+  // Started in the background, it may still run when the RUN ends, unless a `wait` waits for it (backgroundUnwaited).
+  if (shells) for (const s of shells) walkShell(state, s, reach, uncertain || (cmd.next === '&' && backgroundUnwaited(commands, i)), depth);
 }
 
 /**
@@ -804,7 +880,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       const body = bodyOf(scope, program.value, ctx.atExit, frames);
       if (body === undefined) {
         state.steps.push({ ...base, kind: 'command' });
-        walkShells(state, cmd, reach, uncertain, ctx.depth + 1);
+        walkShells(state, scope.commands, i, reach, uncertain, ctx.depth + 1);
       } else if (body === 'unknown' || ctx.stack.includes(program.value)) state.steps.push({ ...base, kind: 'unknown' });
       else if (ctx.depth >= MAX_DEPTH) {
         state.steps.push({ ...base, kind: 'unknown' });
@@ -819,7 +895,7 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
     } else {
       state.steps.push({ ...base, kind: program && !literal && definesFunctions(scope) ? 'unknown' : 'command' });
       // `x=$(apt-get install -y curl)`: an assignment's command substitution.
-      if (!program) walkShells(state, cmd, reach, uncertain, ctx.depth + 1);
+      if (!program) walkShells(state, scope.commands, i, reach, uncertain, ctx.depth + 1);
     }
     // In a function body (or an eval's text), what follows a `return` or `exit` may not run; after an `exit` or `exec`
     // that may end the shell with success, nothing may.

@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
+import { backgroundUnwaited, builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
 import { commandsWithStrings, isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1536,6 +1536,32 @@ export function runsInEveryShell(run: RunInstruction, cmd: SimpleCommand): boole
   return reachedBy(run, cmd, mayEndIndex);
 }
 
+/**
+ * Whether a command of a RUN runs in a background job that the RUN's shell may not wait for (review56a, h7–h11): the
+ * and-or list it stands in, or a compound around it (`{ …; } &`, `( … ) &`, `if …; fi &`), ends with `&` in its
+ * script, or the command that starts its shell or holds its substitution or feeds its here-document does, in the
+ * script that holds it (`sh -c 'rm -rf /var/lib/apt/lists/*' &`, `x=$(rm …) &`, `sh <<'EOS' &`). When the RUN's
+ * shell exits, the build step ends: a job still running may be cut short, so a cleanup there may leave the files in
+ * the layer. A `wait` reached after the job in the same shell waits for it (POSIX wait: with no operand it "shall wait
+ * until all process IDs known to the invoking shell have terminated"; `wait $!` names the last job started): one at
+ * the top level of that script (not in a compound, not behind `&&`/`||`, not in a pipe or the background, reached in
+ * every shell), with no operand, or `$!` when no other job was started between; the job not in a subshell, whose
+ * jobs the script's `wait` does not know. A cleanup there does not count; an install there still does (mayRun).
+ */
+export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boolean {
+  let at = placeOf(run, cmd);
+  for (let depth = 0; at && depth < 6; depth++) {
+    if (backgroundUnwaited(at.script.commands, at.index, (c) => runsInEveryShell(run, c))) return true;
+    const script: RunScript = at.script;
+    if (script.host) at = { script: script.host.script, index: script.host.index };
+    else if (script.heredoc && script.feeder) {
+      const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
+      at = line ? { script: line, index: line.commands.indexOf(script.feeder) } : undefined;
+    } else at = undefined;
+  }
+  return false;
+}
+
 function reachedBy(run: RunInstruction, cmd: SimpleCommand, ends: (script: RunScript) => number): boolean {
   const at = placeOf(run, cmd);
   return !at || scriptCommandReached(run, at.script, at.index, ends, 0);
@@ -1627,7 +1653,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
-    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !successExitBetween(run, install, cmd));
+    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !runsInBackground(run, cmd) && !successExitBetween(run, install, cmd));
   }
   const steps = order.steps;
   // A command of a script string (`sh -c '…'`) runs where the command of the RUN's script that starts its shell does.
@@ -1644,7 +1670,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   // A cleanup in a script string counts where the command that starts its shell runs, after the install (document order
   // within the string the install is in).
   const install = cmds[cmds.length - 1];
-  const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd)) : [];
+  const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd) && !runsInBackground(run, cmd)) : [];
   const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
   if (!steps.some((s) => s.cmd === install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
   // The `command` steps that are not uncertain, after the install's (stepIndex: a search, not a walk of every step).
@@ -1657,7 +1683,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   }
   for (let j = lo; j < certain.length; j++) {
     const s = steps[certain[j]];
-    if (cleans(s.cmd) && runsInEveryShell(run, s.reach) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
+    if (cleans(s.cmd) && runsInEveryShell(run, s.reach) && !runsInBackground(run, s.cmd) && !runsInBackground(run, s.reach) && !successExitBetween(run, steps[last].reach, s.reach)) return true;
   }
   return false;
 }
@@ -1858,16 +1884,36 @@ export function isDeclaredBefore(ctx: DockerfileContext, stage: Stage, line: num
 
 /** Whether an `export NAME=…` earlier in the same script sets a variable (returns its value). */
 export function exportedBefore(pc: PackageCommand, name: string): string | undefined {
-  for (let k = 0; k < pc.commandIndex; k++) {
-    const cmd = pc.script.commands[k];
-    if (cmd.programIndex < 0) continue;
-    if (cmd.words[cmd.programIndex].value !== 'export') continue;
-    for (const w of cmd.words.slice(cmd.programIndex + 1)) {
-      const m = ASSIGNMENT.exec(w.value);
-      if (m && m[1] === name) return m[2];
-    }
+  return exportedIn(pc.script.commands, pc.commandIndex, name) ?? undefined;
+}
+
+/**
+ * A variable's value as the commands before `upTo` of a script leave it, read in order: the last `export NAME=…` or
+ * `unset NAME` (`unset -v NAME`; POSIX unset: "Each variable … specified by name shall be unset", and without `-f` or
+ * `-v` a name is a variable's first) before it wins, so `export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; pip install
+ * flask` runs pip without it (review 56a, g5). Null when an `unset` came last, undefined when neither is written.
+ */
+function exportedIn(commands: readonly SimpleCommand[], upTo: number, name: string): string | null | undefined {
+  let value: string | null | undefined;
+  for (let k = 0; k < upTo; k++) {
+    const cmd = commands[k];
+    const v = setsVariable(cmd, name, false);
+    if (v !== undefined) value = v;
+    else if (unsetsVariable(cmd, name)) value = null;
   }
-  return undefined;
+  return value;
+}
+
+/** Whether a command is an `unset` of a variable (`unset NAME`, `unset -v NAME`; not `unset -f NAME`, which unsets a function). */
+function unsetsVariable(cmd: SimpleCommand, name: string): boolean {
+  if (cmd.programIndex < 0 || cmd.words[cmd.programIndex].value !== 'unset') return false;
+  let variables = true;
+  for (const w of wordsWithoutRedirections(cmd.words.slice(cmd.programIndex + 1))) {
+    if (w.value === '--') continue;
+    if (/^-[fv]+$/.test(w.value)) variables = !w.value.endsWith('f');
+    else if (w.value === name) return variables;
+  }
+  return false;
 }
 
 /**
@@ -1895,16 +1941,22 @@ function setsVariable(cmd: SimpleCommand, name: string, prefix: boolean): string
  * 2.9.1: the assignments "affect the current execution environment during the execution of the function").
  */
 export function exportedBeforeRun(pc: PackageCommand, name: string): string | undefined {
-  const own = exportedBefore(pc, name);
-  if (own !== undefined) return own;
+  const order = runOrder(pc.run);
+  // A command that runOrder walks (a function's body runs where it is called, not where it is written) is read there.
+  if (!order.special || !order.steps.some((st) => st.cmd === pc.command)) {
+    const own = exportedIn(pc.script.commands, pc.commandIndex, name);
+    if (own === null) return undefined;
+    if (own !== undefined) return own;
+  }
   let anchor = pc.command;
   for (let script = pc.script; script.host; script = script.host.script) {
     const { commands } = script.host.script;
     anchor = commands[script.host.index];
-    const v = setsVariable(anchor, name, true) ?? commands.slice(0, script.host.index).reduce<string | undefined>((found, c) => setsVariable(c, name, false) ?? found, undefined);
+    const v = setsVariable(anchor, name, true) ?? exportedIn(commands, script.host.index, name);
+    // Unset there (`export X=1; unset X; sh -c 'pip install …'`): the shell it starts has none.
+    if (v === null) return undefined;
     if (v !== undefined) return v;
   }
-  const order = runOrder(pc.run);
   if (!order.special) return undefined;
   const { steps } = order;
   // Every time the command runs (a body runs at each call of its function), not only the first: a prefix covers only
@@ -1922,7 +1974,10 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
       if (v === undefined) return undefined;
       found ??= v;
     }
-    exported ??= setsVariable(st.cmd, name, false);
+    // In order: a later `export` or `unset` changes what the commands after it see (exportedIn).
+    const v = setsVariable(st.cmd, name, false);
+    if (v !== undefined) exported = v;
+    else if (unsetsVariable(st.cmd, name)) exported = undefined;
     if (st.kind === 'call') {
       const p = setsVariable(st.cmd, name, true);
       if (p !== undefined) prefixed.set(st.cmd, p);
