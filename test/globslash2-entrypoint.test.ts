@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import type { WorkspaceView } from '../rules/engine/types';
 
+const STEPS_DOWN = 'relies on its entrypoint to step down with su-exec';
 const AS_ROOT = 'so the container runs as root';
 const SCRIPT = '#!/bin/sh\nexec su-exec app "$@"\n';
 const FILES = 1000;
@@ -85,4 +86,31 @@ describe('an entry is matched only against the ignore lines that may match it (g
     // Lines of other first folders are not tried on scripts/…: entries × lines would be 2,000,000 tests.
     assert.ok(excluded.tests < (FILES * LINES) / 100, `${excluded.tests}`);
   });
+});
+
+describe('the script path as the glob destination (globslash2, shape 1)', () => {
+  // Lines that may match any entry (no literal first folder), so that only not matching the files at all makes it cheap.
+  const loose = Array.from({ length: LINES }, (_, i) => `*.tmp-${i}\n`).join('');
+  const tmp = (s: string) => s.includes('\\.tmp-');
+
+  it('with two or more matches sent, only folders and archives are matched against the ignore file', (t) => {
+    const destabs = work(large('COPY scripts/*.sh /usr/local/bin/start.sh', loose), tmp);
+    t.diagnostic(`*.tmp tests: ${destabs.tests} (${FILES} files, ${LINES} lines)`);
+    // Several matches: /usr/local/bin/start.sh is a folder, the script is not copied to that path.
+    assert.ok(df010(destabs.findings).includes(AS_ROOT), destabs.findings.join('\n'));
+    assert.ok(destabs.tests < (FILES * LINES) / 100, `${destabs.tests}`);
+  });
+
+  const cases: [string, string, string, readonly [string, string][], string][] = [
+    ['one match is copied to the path itself', 'COPY scripts/start.s* /usr/local/bin/start.sh', '', [], STEPS_DOWN],
+    ['one match left by the ignore file', 'COPY scripts/*.sh /usr/local/bin/start.sh', 'scripts/task*\n', [], STEPS_DOWN],
+    ['several matches, one a folder holding nothing of the name', 'COPY scripts/* /usr/local/bin/start.sh', '', [['/w/scripts/d/q', 'x']], AS_ROOT],
+    ['several matches, an archive ADD unpacks', 'ADD scripts/* /usr/local/bin/start.sh', '', [['/w/scripts/a.tar.gz', 'x']], AS_ROOT],
+  ];
+  for (const [name, copy, ignore, extra, expected] of cases) {
+    it(name, () => {
+      const out = work(large(copy, `ignored-dir-1/**\n${ignore}`, extra), () => false).findings;
+      assert.ok(df010(out).includes(expected), `${copy}: ${df010(out)}`);
+    });
+  }
 });
