@@ -65,23 +65,23 @@ describe('a glob COPY into a destination without a trailing slash (globslash)', 
   const large = (copy: string) => {
     const extra: [string, string][] = [['/w/scripts/start.sh', SCRIPT]];
     for (let k = 0; k < FILES; k++) extra.push([`/w/scripts/task${k}.sh`, '#!/bin/sh\n']);
-    return workspace(copy, extra, Array.from({ length: LINES }, (_, i) => `ignored-dir-${i}/**\n`).join(''));
+    return workspace(copy, extra, Array.from({ length: LINES }, (_, i) => `*.ignored-${i}\n`).join(''));
   };
 
   /**
-   * The tests of the ignore file's patterns in one whole analysis (after a first one): the regular expressions run whose source
-   * is one of its lines (`^ignored-dir-N/`), counted through RegExp.prototype.exec, which `test` calls when it is replaced
+   * The tests of the ignore file's patterns in one whole analysis: the regular expressions run whose source is one of its
+   * lines (`*.ignored-N`: no literal first folder, so matchEntry's pattern index cannot leave them out; globslash2), counted through RegExp.prototype.exec, which `test` calls when it is replaced
    * (ECMAScript, RegExpExec). V8's precise coverage (review55b-entrypoint.test.ts) does not see this work: the matcher is
-   * optimized and inlined into its caller, whose call and block counts it then misses (0 of the 2,000,000 tests counted).
+   * optimized and inlined into its caller, whose call and block counts it then misses (0 of the 2,000,000 tests counted). No
+   * first run to warm up: a second analysis of the same files does not list them again, and counted 0 for both forms.
    */
   function work(files: Map<string, string>): { tests: number; findings: string[] } {
     const view = indexedView(files);
     const run = () => analyze(allRules, 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, view, DEFAULT_CONFIG);
-    run();
     const exec = RegExp.prototype.exec;
     let tests = 0;
     RegExp.prototype.exec = function (this: RegExp, s: string) {
-      if (this.source.startsWith('^ignored-dir-')) tests++;
+      if (this.source.includes('\\.ignored-')) tests++;
       return exec.call(this, s);
     };
     try {

@@ -337,11 +337,13 @@ function computeParse(text: string): DockerignorePattern[] {
  */
 export function isExcluded(patterns: readonly DockerignorePattern[], relPath: string): boolean {
   const file = cleanPath(relPath);
+  const literal = patternIndex(patterns).literal;
   const parents: string[] = [];
   for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) parents.push(file.slice(0, at));
   for (let i = patterns.length - 1; i >= 0; i--) {
     const p = patterns[i];
-    if (!p.re) continue;
+    // A pattern matches only paths that start with its literal beginning; a parent folder is the beginning of the path.
+    if (!p.re || !file.startsWith(literal[i])) continue;
     let match = p.re.test(file);
     for (let k = 0; !match && k < parents.length; k++) match = p.re.test(parents[k]);
     if (match) return !p.negate;
@@ -353,26 +355,69 @@ export function isExcluded(patterns: readonly DockerignorePattern[], relPath: st
  * isExcluded for the entries of a walk of the context: `parent`, the answer of the entry's folder (undefined at the
  * root), holds which patterns match that folder or a folder above it, so each entry is matched once against each
  * pattern rather than with each of its parent folders again. `hits` is what to pass for the entries of this one
- * (when it is a folder).
+ * (when it is a folder). Only the patterns that may match the entry are tested (patternIndex: those of its first folder
+ * and those whose first folder has a wildcard), so an entry costs what may match it, not every line (globslash2).
  */
 export function matchEntry(patterns: readonly DockerignorePattern[], relPath: string, parent?: EntryMatch): EntryMatch {
   const file = cleanPath(relPath);
-  const hits = new Uint8Array(patterns.length);
-  let excluded: boolean | undefined;
-  for (let i = patterns.length - 1; i >= 0; i--) {
-    const p = patterns[i];
-    const hit = p.re !== null && (parent?.hits[i] === 1 || p.re.test(file));
-    if (!hit) continue;
+  const index = patternIndex(patterns);
+  const hits = parent ? parent.hits.slice() : new Uint8Array(patterns.length);
+  let last = parent ? parent.last : -1;
+  const slash = file.indexOf('/');
+  const test = (i: number): void => {
+    if (hits[i] === 1 || !file.startsWith(index.literal[i]) || !patterns[i].re!.test(file)) return;
     hits[i] = 1;
-    excluded ??= !p.negate;
-  }
-  return { excluded: excluded ?? false, hits };
+    if (i > last) last = i;
+  };
+  for (const i of index.bySegment.get(slash === -1 ? file : file.slice(0, slash)) ?? []) test(i);
+  for (const i of index.loose) test(i);
+  // The last pattern that matches decides, as isExcluded.
+  return { excluded: last !== -1 && !patterns[last].negate, hits, last };
 }
 
 export interface EntryMatch {
   excluded: boolean;
   /** Per pattern, 1 when it matches the entry or a folder above it. */
   hits: Uint8Array;
+  /** The last pattern that matches the entry or a folder above it; -1 when none does. */
+  last: number;
+}
+
+/**
+ * The patterns of an ignore file grouped by what they may match, made once per list (a WeakMap on the list, which
+ * parseDockerignore keeps per text): every path a pattern matches starts with its literal beginning (`literal`, up to
+ * its first wildcard or escape; '' for `**`-led ones), as compileIgnore anchors the expression there (`^`) but for a
+ * suffix match, which starts with `**`. A pattern whose first folder is literal (`ignored-dir-1/**`, `scripts/task*`)
+ * or that is exact (`node_modules`) may only match paths in that first folder: `bySegment`, by it; the others
+ * (`*.pem`, `**.key`, `scripts*`): `loose`, tried on every path. Patterns that cannot be read are in neither.
+ */
+interface PatternIndex {
+  literal: string[];
+  bySegment: Map<string, number[]>;
+  loose: number[];
+}
+
+const indexes = new WeakMap<readonly DockerignorePattern[], PatternIndex>();
+
+function patternIndex(patterns: readonly DockerignorePattern[]): PatternIndex {
+  const hit = indexes.get(patterns);
+  if (hit) return hit;
+  const made: PatternIndex = { literal: [], bySegment: new Map(), loose: [] };
+  for (const [i, p] of patterns.entries()) {
+    const literal = literalStart(p.pattern);
+    made.literal.push(literal);
+    if (!p.re) continue;
+    const slash = literal.indexOf('/');
+    const segment = slash !== -1 ? literal.slice(0, slash) : p.kind === 'exact' ? literal : undefined;
+    if (segment === undefined) made.loose.push(i);
+    else {
+      const list = made.bySegment.get(segment);
+      if (list) list.push(i);
+      else made.bySegment.set(segment, [i]);
+    }
+  }
+  indexes.set(patterns, made);
+  return made;
 }
 
 /**

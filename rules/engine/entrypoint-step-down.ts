@@ -731,12 +731,16 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2). Without
           // a trailing slash the destination is a folder only past one match: whether there are two is told by the first two
           // entries sent, not by applying the ignore file to every entry (globslash); with fewer, that listing is all of them.
+          // At the destination itself (`COPY scripts/*.sh /usr/local/bin/start.sh`), two or more entries sent make it a folder:
+          // a file lands in it under its own name, below the path; only a folder or an archive ADD unpacks writes there, and
+          // the ignore file is applied to those alone (globslash2).
           const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined || at === destAbs) return all();
+            if (at === undefined || (at === destAbs && destIsDir)) return all();
             if (!destIsDir) {
               const first = globMatches(ctx, rel, undefined, 2);
-              if (first === undefined || first.length < 2) return writesBelow(first, at);
+              if (first === undefined || first.length < 2) return at === destAbs ? toWrites(first) : writesBelow(first, at);
             }
+            if (at === destAbs) return toWrites(globMatches(ctx, rel, (m, _child, dir) => dir || unpacked({ rel: m, dir })), true);
             const name = (destAbs === '/' ? at.slice(1) : at.slice(destAbs.length + 1)).split('/')[0];
             const ws = ctx.workspace;
             return writesBelow(globMatches(ctx, rel, (m, child, dir) => (dir ? ws.isSymbolicLink?.(child) === true || ws.listDir?.(child)?.includes(name) === true : path.posix.basename(m) === name || unpacked({ rel: m, dir }))), at, true);

@@ -1,0 +1,116 @@
+/**
+ * globslash2 (leftovers of globslash, 52045988): two glob COPY shapes still matched every entry against every line of a large
+ * .dockerignore when DF010 asked for the entrypoint script: the script's own path as the destination
+ * (`COPY scripts/*.sh /usr/local/bin/start.sh`), and the bare-folder destination when the ignore file leaves one entry
+ * (`scripts/task*`), so that counting to two went through every entry. Counted work of the whole analysis (every rule, as the
+ * CLI and the server run it), as test/globslash-entrypoint.test.ts counts it, not time; and the answers of the shapes.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
+import type { WorkspaceView } from '../rules/engine/types';
+
+const STEPS_DOWN = 'relies on its entrypoint to step down with su-exec';
+const AS_ROOT = 'so the container runs as root';
+const SCRIPT = '#!/bin/sh\nexec su-exec app "$@"\n';
+const FILES = 1000;
+const LINES = 2000;
+
+/** A workspace of `files` whose folder listings are indexed once (so that the work counted is the analysis', not the view's). */
+function indexedView(files: Map<string, string>): WorkspaceView {
+  const dirs = new Map<string, Set<string>>();
+  for (const f of files.keys()) {
+    for (let p = f; p !== '/'; p = path.posix.dirname(p)) {
+      const parent = path.posix.dirname(p);
+      if (!dirs.has(parent)) dirs.set(parent, new Set());
+      dirs.get(parent)!.add(path.posix.basename(p));
+    }
+  }
+  return {
+    readText: (p) => files.get(p),
+    exists: (p) => files.has(p) || dirs.has(p),
+    listDir: (dir) => (dirs.has(dir) ? [...dirs.get(dir)!] : undefined),
+    isSymbolicLink: () => false,
+  };
+}
+
+/** `/w/Dockerfile` with `copy` as its second line, the script and FILES others under scripts/, and `ignore` as .dockerignore. */
+function large(copy: string, ignore: string, extra: readonly [string, string][] = []): Map<string, string> {
+  const files = new Map<string, string>([
+    ['/w/Dockerfile', `FROM alpine:3.20\n${copy}\nENTRYPOINT ["/usr/local/bin/start.sh"]\n`],
+    ['/w/.dockerignore', ignore],
+    ['/w/scripts/start.sh', SCRIPT],
+    ...extra,
+  ]);
+  for (let k = 0; k < FILES; k++) files.set(`/w/scripts/task${k}.sh`, '#!/bin/sh\n');
+  return files;
+}
+
+/**
+ * The tests of the ignore patterns whose expression `counted` accepts in one whole analysis (after a first one), counted through
+ * RegExp.prototype.exec, which `test` calls when it is replaced (ECMAScript, RegExpExec); and the findings.
+ */
+function work(files: Map<string, string>, counted: (source: string) => boolean): { tests: number; findings: string[] } {
+  // No first run to warm up: what an analysis learns of the view is kept for the next one on it (the second run of
+  // globslash-entrypoint.test.ts's work() counts 0 tests for either form).
+  const run = () => analyze(allRules, 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, indexedView(files), DEFAULT_CONFIG);
+  const exec = RegExp.prototype.exec;
+  let tests = 0;
+  RegExp.prototype.exec = function (this: RegExp, s: string) {
+    if (counted(this.source)) tests++;
+    return exec.call(this, s);
+  };
+  try {
+    const findings = run().findings.map((f) => `${f.code} ${f.severity} ${f.message}`);
+    return { tests, findings };
+  } finally {
+    RegExp.prototype.exec = exec;
+  }
+}
+
+function df010(out: readonly string[]): string {
+  const all = out.filter((f) => f.startsWith('DF010 '));
+  assert.equal(all.length, 1, all.join('\n'));
+  return all[0];
+}
+
+describe('an entry is matched only against the ignore lines that may match it (globslash2, shape 2)', () => {
+  const dirs = Array.from({ length: LINES }, (_, i) => `ignored-dir-${i}/**\n`).join('');
+
+  it('one entry left by `scripts/task*`: counting the sent entries does not test every entry against every line', (t) => {
+    const excluded = work(large('COPY scripts/*.sh /usr/local/bin', `${dirs}scripts/task*\n`), (s) => s.startsWith('^ignored-dir-'));
+    t.diagnostic(`ignored-dir tests: ${excluded.tests} (${FILES} files, ${LINES} lines)`);
+    // One match left: copied to /usr/local/bin itself, the script is not known there (as before).
+    assert.ok(df010(excluded.findings).includes(AS_ROOT), excluded.findings.join('\n'));
+    // Lines of other first folders are not tried on scripts/…: entries × lines would be 2,000,000 tests.
+    assert.ok(excluded.tests < (FILES * LINES) / 100, `${excluded.tests}`);
+  });
+});
+
+describe('the script path as the glob destination (globslash2, shape 1)', () => {
+  // Lines that may match any entry (no literal first folder), so that only not matching the files at all makes it cheap.
+  const loose = Array.from({ length: LINES }, (_, i) => `*.tmp-${i}\n`).join('');
+  const tmp = (s: string) => s.includes('\\.tmp-');
+
+  it('with two or more matches sent, only folders and archives are matched against the ignore file', (t) => {
+    const destabs = work(large('COPY scripts/*.sh /usr/local/bin/start.sh', loose), tmp);
+    t.diagnostic(`*.tmp tests: ${destabs.tests} (${FILES} files, ${LINES} lines)`);
+    // Several matches: /usr/local/bin/start.sh is a folder, the script is not copied to that path.
+    assert.ok(df010(destabs.findings).includes(AS_ROOT), destabs.findings.join('\n'));
+    assert.ok(destabs.tests < (FILES * LINES) / 100, `${destabs.tests}`);
+  });
+
+  const cases: [string, string, string, readonly [string, string][], string][] = [
+    ['one match is copied to the path itself', 'COPY scripts/start.s* /usr/local/bin/start.sh', '', [], STEPS_DOWN],
+    ['one match left by the ignore file', 'COPY scripts/*.sh /usr/local/bin/start.sh', 'scripts/task*\n', [], STEPS_DOWN],
+    ['several matches, one a folder holding nothing of the name', 'COPY scripts/* /usr/local/bin/start.sh', '', [['/w/scripts/d/q', 'x']], AS_ROOT],
+    ['several matches, an archive ADD unpacks', 'ADD scripts/* /usr/local/bin/start.sh', '', [['/w/scripts/a.tar.gz', 'x']], AS_ROOT],
+  ];
+  for (const [name, copy, ignore, extra, expected] of cases) {
+    it(name, () => {
+      const out = work(large(copy, `ignored-dir-1/**\n${ignore}`, extra), () => false).findings;
+      assert.ok(df010(out).includes(expected), `${copy}: ${df010(out)}`);
+    });
+  }
+});
