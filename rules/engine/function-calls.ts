@@ -270,6 +270,7 @@ function closedBy(commands: readonly SimpleCommand[], j: number): Separator {
 export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number, reached: (c: SimpleCommand) => boolean = () => true): boolean {
   // Walk on from `k`: `depth` counts the constructs opened since; the list `k` stands in (or, once that ended, the one
   // of the construct around it) ends in the background when an `&` closes it at depth 0.
+  const { after, lowest } = nestingOf(commands);
   let depth = 0;
   let open = true;
   let job = -1;
@@ -295,12 +296,53 @@ export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number
         open = true;
       }
     }
-    if (!open || depth > 0) continue;
+    if (!open || depth > 0) {
+      // The list ended and no later command closes a construct around this point: nothing can reopen it (linear, not
+      // a walk to the end of the script for every command: rule-work, shells and substitutions).
+      if (!open && depth === 0 && j + 1 < commands.length && lowest[j + 1] >= after[j]) break;
+      continue;
+    }
     if (sep === '&') job = j;
     else if (sep !== '&&' && sep !== '||' && sep !== '|') open = false;
+    if (!open && j + 1 < commands.length && lowest[j + 1] >= after[j]) break;
   }
   if (job < 0) return false;
   return !waitedFor(commands, job, reached);
+}
+
+const nestings = new WeakMap<readonly SimpleCommand[], { after: Int32Array; lowest: Int32Array }>();
+
+/**
+ * The nesting of a script's commands as backgroundUnwaited counts it, from the script's start: `after[j]`, the depth
+ * once command j is read (its `(`, the openers and closers before its program, a `)` after it), and `lowest[j]`, the
+ * lowest depth reached while reading commands j and on. A walk at depth 0 after command j is never taken back below
+ * it (no construct around it closes later) when `lowest[j + 1] >= after[j]`.
+ */
+function nestingOf(commands: readonly SimpleCommand[]): { after: Int32Array; lowest: Int32Array } {
+  let known = nestings.get(commands);
+  if (known) return known;
+  const n = commands.length;
+  const after = new Int32Array(n);
+  const least = new Int32Array(n);
+  let depth = 0;
+  for (let j = 0; j < n; j++) {
+    const c = commands[j];
+    if (c.prev === '(') depth++;
+    let min = depth;
+    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
+    for (const w of lead) {
+      if (OPENERS.has(w.value)) depth++;
+      else if (CLOSERS.has(w.value)) min = Math.min(min, --depth);
+    }
+    if (c.next === ')') min = Math.min(min, --depth);
+    after[j] = depth;
+    least[j] = min;
+  }
+  const lowest = new Int32Array(n);
+  for (let j = n - 1; j >= 0; j--) lowest[j] = j + 1 < n ? Math.min(least[j], lowest[j + 1]) : least[j];
+  known = { after, lowest };
+  nestings.set(commands, known);
+  return known;
 }
 
 /** Whether a `wait` after the job that command `job` ends (with `&`) waits for it (runsInBackground). */
