@@ -6,32 +6,15 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG } from '../rules';
 import type { WorkspaceView } from '../rules/engine/types';
+import { indexedView } from './helpers/indexed-view';
 import { isArchiveHead, isTarHeader } from '../rules/engine/archive-head';
 
 const STEPS_DOWN = 'relies on its entrypoint to step down with su-exec';
 const AS_ROOT = 'so the container runs as root';
 const SCRIPT = '#!/bin/sh\nexec su-exec app "$@"\n';
 
-/** A workspace of `files` whose folder listings are indexed once (so that the work counted is the analysis', not the view's). */
-function indexedView(files: Map<string, string>, links: ReadonlySet<string> = new Set()): WorkspaceView {
-  const dirs = new Map<string, Set<string>>();
-  for (const f of files.keys()) {
-    for (let p = f; p !== '/'; p = path.posix.dirname(p)) {
-      const parent = path.posix.dirname(p);
-      if (!dirs.has(parent)) dirs.set(parent, new Set());
-      dirs.get(parent)!.add(path.posix.basename(p));
-    }
-  }
-  return {
-    readText: (p) => files.get(p),
-    exists: (p) => files.has(p) || dirs.has(p),
-    listDir: (dir) => (dirs.has(dir) ? [...dirs.get(dir)!] : undefined),
-    isSymbolicLink: (p) => links.has(p),
-  };
-}
 
 /** The Dockerfile `/w/Dockerfile` with `copy` as its second line, the script and `extra` files, and `ignore` as .dockerignore. */
 function workspace(copy: string, extra: readonly [string, string][], ignore = 'ignored-dir-1/**\n'): Map<string, string> {

@@ -5,10 +5,10 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector/promises';
-import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG, ruleByCode } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import type { WorkspaceView } from '../rules/engine/types';
+import { indexedView } from './helpers/indexed-view';
 
 const KEPT = 'relies on its entrypoint to step down';
 const MAY_WRITE = "may write over the base image's entrypoint script docker-entrypoint.sh";
@@ -18,22 +18,6 @@ function df010(files: Map<string, string>, view: WorkspaceView = viewOf(files)):
   return analysis.findings.filter((f) => f.code === 'DF010').map((f) => f.message);
 }
 
-/** A workspace of `files` whose folder listings are indexed once (so that the work counted is the rule's, not the view's). */
-function indexedView(files: Map<string, string>): WorkspaceView {
-  const dirs = new Map<string, Set<string>>();
-  for (const f of files.keys()) {
-    for (let p = f; p !== '/'; p = path.posix.dirname(p)) {
-      const parent = path.posix.dirname(p);
-      if (!dirs.has(parent)) dirs.set(parent, new Set());
-      dirs.get(parent)!.add(path.posix.basename(p));
-    }
-  }
-  return {
-    readText: (p) => files.get(p),
-    exists: (p) => files.has(p) || dirs.has(p),
-    listDir: (dir) => (dirs.has(dir) ? [...dirs.get(dir)!] : undefined),
-  };
-}
 
 describe('DF010: a glob COPY into a PATH folder over a large .dockerignore (F2)', () => {
   const FILES = 1000;
