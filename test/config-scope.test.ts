@@ -11,17 +11,11 @@ import { allRules, analyze, DEFAULT_OPTIONS, inGlobScope, parseConfig } from '..
 import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { TestClient } from './helpers/lsp-client';
-import { tempDir } from './helpers/temp';
+import { tempDir, tempRepository } from './helpers/temp';
 
 /** A folder with these files and a `.git` folder (a repository root). */
 function project(files: Record<string, string>): string {
-  const dir = tempDir('dg-cfg45-');
-  fs.mkdirSync(path.join(dir, '.git'));
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+  return tempRepository('dg-cfg45-', files);
 }
 
 const DF = 'FROM node:22\n';

@@ -10,17 +10,11 @@ import { allRules, analyze, applyTextEdits, DEFAULT_CONFIG, fixFinding } from '.
 import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { applyWorkspaceEdit, TestClient } from './helpers/lsp-client';
-import { tempDir } from './helpers/temp';
+import { tempRepository } from './helpers/temp';
 
 /** A folder with these files and a `.git` folder (a repository root). */
 function project(files: Record<string, string>): string {
-  const dir = tempDir('dg-fixes55c-');
-  fs.mkdirSync(path.join(dir, '.git'));
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+  return tempRepository('dg-fixes55c-', files);
 }
 
 const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name), 'utf8');

@@ -8,17 +8,11 @@ import * as path from 'node:path';
 import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
-import { tempDir } from './helpers/temp';
+import { tempRepository } from './helpers/temp';
 
 /** A folder with these files and a `.git` folder (a repository root). */
 function project(files: Record<string, string>): string {
-  const dir = tempDir('dg-review56b-');
-  fs.mkdirSync(path.join(dir, '.git'));
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+  return tempRepository('dg-review56b-', files);
 }
 
 const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name), 'utf8');

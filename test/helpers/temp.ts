@@ -37,3 +37,10 @@ export function tempFiles(prefix: string, files: Record<string, string>): string
   }
   return dir;
 }
+
+/** A tempFiles that is a git repository root: it also holds a `.git` folder. */
+export function tempRepository(prefix: string, files: Record<string, string>): string {
+  const dir = tempFiles(prefix, files);
+  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+  return dir;
+}
