@@ -281,6 +281,9 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
     const unused = c.codes.filter((x) => !used.has(`${c.line}:${x.code}`) && (!known.has(x.code) || enabledHere(x.code) || otherKind(x.code) !== undefined));
     // Why each unused code's finding may exist in another checkout (review 55c, F1): deleting the whole comment deletes them all.
     const varying = unused.map((x) => (known.has(x.code) && otherKind(x.code) === undefined ? variesPerCheckout(context, x.code, c.scope === 'line' ? c.target : -1, c.scope === 'line' ? coverageOf(context, c.target).to : -1) : undefined));
+    // Written above a blank or comment line, with a finding of the code just below them: offer to move it there (review 55c, UX).
+    const detached = c.scope === 'line' && unused.length === c.codes.length ? detachedLine(context, c) : undefined;
+    const moveTo = unused.map((x) => (detached !== undefined && known.has(x.code) && otherKind(x.code) === undefined && kept.some((f) => f.code === x.code && suppressionLine(context, f.range.start.line) === detached) ? detached : undefined));
     for (const [i, x] of unused.entries()) {
       const remaining = c.codes.filter((y) => !unused.includes(y)).map((y) => y.code);
       const data: IgnoreUnusedData = {
@@ -295,10 +298,11 @@ function applySuppressions(rules: readonly Rule[], context: AnyContext, config: 
         remaining,
         ...(c.scope === 'line' ? { covers: { ...coverageOf(context, c.target), stacked: c.target !== c.line + 1 } } : {}),
       };
-      // Written above a blank or comment line, with a finding of the code just below them: offer to move it there (review 55c, UX).
-      if (data.problem === 'unused' && data.wholeComment && c.scope === 'line') {
-        const to = detachedLine(context, c);
-        if (to !== undefined && kept.some((f) => f.code === x.code && suppressionLine(context, f.range.start.line) === to)) data.moveTo = to;
+      if (moveTo[i] !== undefined) data.moveTo = moveTo[i];
+      else {
+        // Another code of the whole comment is meant for the finding below: removing the comment would delete it too (review57, F1).
+        const other = moveTo.findIndex((t) => t !== undefined);
+        if (other >= 0) data.othersMove = { code: unused[other].code, line: moveTo[other]! };
       }
       if (varying[i]) data.varies = varying[i];
       else if (data.wholeComment && varying.some((v) => v)) data.othersVary = true;
