@@ -30,3 +30,30 @@ describe('DG001: a comment with two unused codes, one of them meant for the find
     assert.deepEqual(safe, [true, true]);
   });
 });
+
+describe('DF035: `$HOME` in an ENV value is expanded by the builder, not by the RUN\'s shell (review57, F2)', () => {
+  // BuildKit expands `$HOME` in `ENV PIP_CACHE_DIR=$HOME/.pipc` from the Dockerfile's own variables when it builds (moby/moby#36112,
+  // #28971): python:3.12-slim sets no HOME, so the cache is /.pipc, not /root/.pipc. Probes p11 and p12.
+  const df035 = (text: string) => {
+    const a = analyzedDockerfile(text);
+    return a.findings.filter((f) => f.code === 'DF035').map((f) => ({ message: f.message, safe: fixFinding(allRules, a.context, f)?.safe }));
+  };
+
+  it('a cache mount at /.pipc: the fix may turn that cache off, a quick fix only, and the message names no /root folder', () => {
+    const found = df035('FROM python:3.12-slim\nENV PIP_CACHE_DIR=$HOME/.pipc\nRUN --mount=type=cache,target=/.pipc pip install flask\n');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].safe, false);
+    assert.doesNotMatch(found[0].message, /\/root\/\.pipc/);
+  });
+
+  it('a cache mount at /root/.pipc does not hold that cache: reported', () => {
+    assert.equal(df035('FROM python:3.12-slim\nENV PIP_CACHE_DIR=$HOME/.pipc\nRUN --mount=type=cache,target=/root/.pipc pip install flask\n').length, 1);
+  });
+
+  it('controls: an ENV HOME before it, a `~` (pip expands it) and a prefix the shell expands are read as before', () => {
+    assert.deepEqual(df035('FROM python:3.12-slim\nENV HOME=/home/app\nENV PIP_CACHE_DIR=$HOME/.pipc\nRUN --mount=type=cache,target=/home/app/.pipc pip install flask\n'), []);
+    assert.deepEqual(df035('FROM python:3.12-slim\nENV PIP_CACHE_DIR=~/.pipc\nRUN --mount=type=cache,target=/root/.pipc pip install flask\n'), []);
+    assert.deepEqual(df035('FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.pipc PIP_CACHE_DIR=$HOME/.pipc pip install flask\n'), []);
+    assert.deepEqual(df035('FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.pipc export PIP_CACHE_DIR="$HOME/.pipc" && pip install flask\n'), []);
+  });
+});
