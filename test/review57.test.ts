@@ -3,8 +3,12 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { allRules, analyze, fixFinding, moreFixesFor } from '../rules';
 import { viewOf } from './helpers/fixtures';
+import { runCli } from './helpers/cli';
+import { tempRepository } from './helpers/temp';
 
 const analyzedDockerfile = (text: string, files: Record<string, string> = {}) =>
   analyze(allRules, 'dockerfile', '/ws/Dockerfile', text, viewOf(new Map([['/ws/Dockerfile', text], ...Object.entries(files).map(([p, t]) => [`/ws/${p}`, t] as [string, string])]), '/ws'));
@@ -55,5 +59,43 @@ describe('DF035: `$HOME` in an ENV value is expanded by the builder, not by the 
     assert.deepEqual(df035('FROM python:3.12-slim\nENV PIP_CACHE_DIR=~/.pipc\nRUN --mount=type=cache,target=/root/.pipc pip install flask\n'), []);
     assert.deepEqual(df035('FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.pipc PIP_CACHE_DIR=$HOME/.pipc pip install flask\n'), []);
     assert.deepEqual(df035('FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.pipc export PIP_CACHE_DIR="$HOME/.pipc" && pip install flask\n'), []);
+  });
+});
+
+describe('DF020: the move to .env is not safe when docker compose may load a compose file not read here (review57, F3)', () => {
+  const SECRET_DOCKERFILE = 'FROM node:22-alpine\nWORKDIR /app\nCOPY --chown=node:node package.json server.js ./\nENV SESSION_SECRET=Kq7zP2mX9vLw4Rt8\nUSER node\nCMD ["node", "server.js"]\n';
+  const BASE = { Dockerfile: SECRET_DOCKERFILE, '.gitignore': '.env\n', 'compose.yaml': 'services:\n  api:\n    build: .\n    image: api:dev\n' };
+  interface JsonFinding {
+    code: string;
+    fix?: { title: string; safe: boolean };
+  }
+  const df020 = (dir: string) => (JSON.parse(runCli(['check', '.', '--format', 'json'], dir).stdout) as JsonFinding[]).find((f) => f.code === 'DF020')?.fix;
+
+  const cases: [string, Record<string, string>, RegExp][] = [
+    // Probe p63: `docker compose push` in the folder merges compose.prod.yaml, which names the registry image.
+    ['COMPOSE_FILE in the .env names compose.prod.yaml', { '.env': 'COMPOSE_FILE=compose.yaml:compose.prod.yaml\n', 'compose.prod.yaml': 'services:\n  api:\n    image: ghcr.io/acme/api:1.4\n' }, /compose\.prod\.yaml/],
+    // Probe p66: `docker compose -f compose.prod.yaml up` runs the image without the variable.
+    ['compose.prod.yaml beside it builds the same Dockerfile', { 'compose.prod.yaml': 'services:\n  web:\n    build: .\n    image: ghcr.io/acme/api:1.4\n' }, /compose\.prod\.yaml/],
+    // `-f compose.yaml -f compose.prod.yaml` merges the service of the same name.
+    ['compose.prod.yaml beside it names the service', { 'compose.prod.yaml': 'services:\n  api:\n    image: ghcr.io/acme/api:1.4\n' }, /compose\.prod\.yaml/],
+    // Probe p68: compose-go resolves the override's extends before it merges it over compose.yaml.
+    ['the default override extends a service that names a registry image', { 'compose.override.yaml': 'services:\n  api:\n    extends:\n      file: common.yaml\n      service: base\n', 'common.yaml': 'services:\n  base:\n    image: ghcr.io/acme/api:1.4\n' }, /ghcr\.io\/acme\/api:1\.4/],
+  ];
+  for (const [name, files, title] of cases) {
+    it(`${name}: a quick fix whose title says why, and check --fix moves nothing`, () => {
+      const dir = tempRepository('dg-review57-', { ...BASE, ...files });
+      const fix = df020(dir);
+      assert.equal(fix?.safe, false, JSON.stringify(fix));
+      assert.match(fix.title, title);
+      runCli(['check', '.', '--fix'], dir);
+      assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), SECRET_DOCKERFILE);
+    });
+  }
+
+  it('controls: a compose.prod.yaml with other services only, and a COMPOSE_FILE naming the default file, keep the safe move', () => {
+    for (const files of [{ 'compose.prod.yaml': 'services:\n  db:\n    image: postgres:16\n' }, { '.env': 'COMPOSE_FILE=compose.yaml\n' }] as Record<string, string>[]) {
+      const fix = df020(tempRepository('dg-review57-', { ...BASE, ...files }));
+      assert.deepEqual([fix?.title, fix?.safe], ['Move SESSION_SECRET to .env (service api)', true], JSON.stringify(files));
+    }
   });
 });

@@ -5,8 +5,8 @@ import type { DockerfileContext, Stage } from '../engine/dockerfile';
 import { dockerignoreFor, isExcluded, matchEntry, MAX_CONTEXT_ENTRIES, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../engine/dockerignore';
 import { isDotenvName } from '../engine/env-files';
 import { credentialFileFormat, credentialIn } from '../engine/credential-files';
-import { DOCKERFILE_NAME, fileKindOf } from '../engine/file-names';
-import { buildTargetName, COMPOSE_NAMES_READ_BY_DEFAULT, composeFilesAround, parsedCompose, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
+import { DOCKERFILE_NAME } from '../engine/file-names';
+import { buildTargetName, composeFilesAround, otherComposeNames, parsedCompose, parsedDockerfile, servicesBuilding, servicesBuildingIn } from '../engine/relations';
 import { listingFact } from '../engine/listing';
 import { hasFolder } from '../engine/repo';
 import { defineRule } from '../engine/rule';
@@ -507,14 +507,6 @@ function contextsOfOtherComposeFiles(ctx: DockerfileContext): string[] {
     dir = path.dirname(dir);
   }
   return [...out];
-}
-
-/**
- * The names of a folder's listing that are compose files `docker compose` reads only with `-f` (contextsOfOtherComposeFiles),
- * in the listing's order: read once per listing (listingFact), not once per Dockerfile of the folder.
- */
-function otherComposeNames(names: readonly string[]): string[] {
-  return names.filter((name) => !COMPOSE_NAMES_READ_BY_DEFAULT.includes(name) && fileKindOf(name) === 'compose');
 }
 
 /** How many folders above the Dockerfile's are looked at for the build context. */

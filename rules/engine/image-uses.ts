@@ -18,7 +18,8 @@ import { builtDockerfileOf, imageThrough, lookupKey, lookupPath, type Found } fr
 import { defaultMerge, mergedValue, type DefaultMerge } from './override-merge';
 import { includeTree } from './include';
 import { interpolate } from './interpolate';
-import { additionalContextsOf, buildTargetName, composeFilesAround, defaultComposePair, namedBuildContexts, namedContextKey, parsedCompose, servicesBuilding, type BuildingService } from './relations';
+import { additionalContextsOf, buildTargetName, composeFilesAround, defaultComposePair, namedBuildContexts, namedContextKey, otherComposeNames, parsedCompose, servicesBuilding, servicesBuildingIn, type BuildingService } from './relations';
+import { listingFact } from './listing';
 import { buildsOn, stageChain } from './stage-scope';
 import { buildArgsOf, fromWithArgs, mergedBuiltDockerfile, type PassedArg } from './build-args';
 
@@ -101,12 +102,57 @@ export function pushedImage(b: BuildingService): string | undefined | 'unknown' 
   // The image `docker compose push` reads with the default override merged (compose.override.yaml may name it, or build the
   // service compose.yaml names it for), then the file's own, which `docker compose -f compose.yaml push` reads (review56b, F1).
   const m = defaultMerge(b.compose, b.service);
-  const images = m ? [mergedImage(m), imageThrough(b.compose, b.service)] : [imageThrough(b.compose, b.service)];
+  const images = m ? [mergedImage(m), imageThrough(b.compose, b.service)] : [imageThrough(b.compose, b.service), ...extendingOverrideImage(b)];
   for (const image of images) {
     if (image === 'unknown') return 'unknown';
     if (!image) continue;
     const name = composeName(image.found.ctx, image.raw);
     if (name.includes('/') || [...name].some(isWild)) return image.raw;
+  }
+  return undefined;
+}
+
+/**
+ * The `image:` the default override gives a service of the default file when defaultMerge leaves the pair out because the
+ * override's service `extends:` another: compose-go resolves `extends:` within each file before it merges the override
+ * (loader.go, loadYamlFile: ApplyExtends, then override.Merge), so the image the override's service gets through it wins
+ * (review57, F3). None when the file is not the default one, there is no override or it does not name the service.
+ */
+function extendingOverrideImage(b: BuildingService): ReturnType<typeof imageThrough>[] {
+  const pair = defaultComposePair(b.compose.workspace, b.compose.dir);
+  if (pair.main !== b.compose.path || !pair.override) return [];
+  const over = parsedCompose(b.compose.workspace, pair.override, b.compose.options);
+  const service = over?.services.find((s) => s.name === b.service.name);
+  return over && service ? [imageThrough(over, service)] : [];
+}
+
+/**
+ * A compose file that `docker compose` may merge with a building service's file, or use to build the same Dockerfile,
+ * and that the rules do not read with it (composeFilesAround reads the default files and what they include): one that
+ * the `.env` beside the file names in `COMPOSE_FILE` (split by `COMPOSE_PATH_SEPARATOR`, else `:`), other than the
+ * file and its default override — Compose reads its pre-defined variables from that `.env`
+ * (https://docs.docker.com/compose/how-tos/environment-variables/envvars/) —, or another file named as a compose file
+ * in its folder (read only with `-f`: `compose.prod.yaml`) that builds the Dockerfile or defines a service of the same
+ * name (`docker compose -f compose.yaml -f compose.prod.yaml` merges services by name: Compose Specification, Merge).
+ * Its path; undefined when none (review57, F3).
+ */
+export function composeFileNotRead(b: BuildingService, dockerfilePath: string): string | undefined {
+  const compose = b.compose;
+  const values = compose.dotenv()?.values;
+  const listed = values?.get('COMPOSE_FILE');
+  if (listed) {
+    const pair = defaultComposePair(compose.workspace, compose.dir);
+    const named = listed.split(values?.get('COMPOSE_PATH_SEPARATOR') || ':').filter((f) => f !== '').map((f) => path.resolve(compose.dir, f));
+    const other = named.find((f) => f !== compose.path && f !== pair.main && f !== pair.override);
+    if (other !== undefined) return other;
+  }
+  const names = compose.workspace.listDir?.(compose.dir);
+  for (const name of names ? listingFact(names, otherComposeNames) : []) {
+    const file = path.join(compose.dir, name);
+    if (file === compose.path) continue;
+    const other = parsedCompose(compose.workspace, file, compose.options);
+    if (!other) continue;
+    if (other.services.some((s) => s.name === b.service.name) || servicesBuildingIn(other, 'dockerfile', dockerfilePath).length > 0) return file;
   }
   return undefined;
 }

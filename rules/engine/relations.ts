@@ -12,6 +12,7 @@ import { interpolate } from './interpolate';
 import { extendedService } from './compose-lookup';
 import { DockerfileContext } from './dockerfile';
 import { includeTree } from './include';
+import { fileKindOf } from './file-names';
 import { DEFAULT_OPTIONS, EMPTY_WORKSPACE, type RuleOptions, type WorkspaceView } from './types';
 
 /**
@@ -61,6 +62,15 @@ const composeFilesReadByDefault = new NamesInFolder(COMPOSE_NAMES_READ_BY_DEFAUL
 export function defaultComposePair(ws: WorkspaceView, dir: string): { main?: string; override?: string } {
   const first = (files: NamesInFolder) => files.in(dir).find((p) => ws.exists(p));
   return { main: first(defaultComposeFiles), override: first(defaultOverrideFiles) };
+}
+
+/**
+ * The names of a folder's listing that are compose files `docker compose` reads only with `-f` (`docker-compose.test.yml`,
+ * `compose.prod.yaml`: fileKindOf's names, which the CLI and the editor analyze), in the listing's order. Read once per
+ * listing (listingFact: module-level, it is the key), not once per Dockerfile of the folder.
+ */
+export function otherComposeNames(names: readonly string[]): string[] {
+  return names.filter((name) => !COMPOSE_NAMES_READ_BY_DEFAULT.includes(name) && fileKindOf(name) === 'compose');
 }
 
 /** How many folders above a file's own are searched for the compose files that may build or include it. */
