@@ -1,0 +1,549 @@
+/**
+ * pip's configuration files as the Dockerfile writes them, for DF035 (where pip keeps its cache, or whether it keeps
+ * one): what `pip config set` (and `unset`, `edit`) writes, what a RUN writes into a `pip.conf` with `echo`, `printf`
+ * or a here-document (`> f`, `>> f`, `tee [-a] f`), what COPY and ADD put there (a here-document, a file of the build
+ * context read there), replayed in build order up to an install, and read as pip reads them.
+ *
+ * pip's Configuration docs (https://pip.pypa.io/en/stable/topics/configuration/) and its loader
+ * (src/pip/_internal/configuration.py, cli/parser.py, commands/configuration.py):
+ * - files, on Linux, each later one overriding the earlier ones key by key: global — `pip.conf` in a `pip` folder of
+ *   each of XDG_CONFIG_DIRS (default /etc/xdg), then /etc/pip.conf; user — the legacy `$HOME/.pip/pip.conf`, then
+ *   `$XDG_CONFIG_HOME/pip/pip.conf` (default `$HOME/.config`), not read under `--isolated` nor when PIP_CONFIG_FILE
+ *   names a file that exists; base and site — `sys.base_prefix/pip.conf` and `sys.prefix/pip.conf` ($VIRTUAL_ENV in a
+ *   virtual environment, /usr/local in the official python image: not known here); PIP_CONFIG_FILE — last in pip's
+ *   OVERRIDE_ORDER since pip 10, first in the docs of some versions, so both orders are tried; PIP_CONFIG_FILE set
+ *   to os.devnull (/dev/null) loads no file at all;
+ * - INI as Python's RawConfigParser reads it: `[section]` headers, `key = value` or `key: value`, `#`/`;` comment
+ *   lines, indented continuation lines, keys in any case, `[DEFAULT]` keys given to every section there is; pip reads
+ *   `_` in a name as `-`, skips empty values, and an install reads `[global]`, then `[install]` over it, then the
+ *   PIP_ environment variables over both (cli/parser.py, _get_ordered_configuration_items);
+ * - `no-cache-dir` is a callback option evaluated last (`late_eval`): any boolean value, `true` or `false`, in a
+ *   section an install reads disables the cache whatever `cache-dir` says (cmdoptions.py, _handle_no_cache_dir);
+ *   `cache-dir` is a path option, `~` expanded, environment variables not;
+ * - `pip config set NAME VALUE` writes the user file (`$XDG_CONFIG_HOME/pip/pip.conf`) by default (or the site file
+ *   when one exists), /etc/pip.conf with `--global`, the site file with `--site`.
+ *
+ * Only the two settings DF035 needs are judged (`cache-dir`, `no-cache-dir`); a file whose content cannot be known
+ * here (a COPY of a file not found in the build context, `--from` another stage or image, `pip config edit`, `cp`, `sed
+ * -i`, a path or value with a variable) makes the answer unknown.
+ *
+ * The line reader below is a small one of our own: no dependency of the project reads INI (`credential-files.ts`
+ * reads these files for credentials line by line, without sections, which this answer needs).
+ */
+import * as path from 'node:path';
+import type { Heredoc, Run } from 'dockerfile-ast';
+import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
+import { envValueAt, packageCommandsInStrings, type PackageCommand } from './packages';
+import { argWords, flagNamed, resolveAt, unquote, userAt } from './df-instructions';
+import { contextCandidates, contextRelative } from './build-context';
+import { baseName, outputRedirectTarget, type SimpleCommand, type Word } from './shell';
+import { invocation } from './run-commands';
+import { stageChain } from './stage-scope';
+
+/** The environment a pip command runs in, as DF035 reads it. */
+export interface PipEnv {
+  /** A variable as the command sees it (`$HOME`/`~` expanded): undefined when not set, null when its value is not known. */
+  variable(name: string): string | null | undefined;
+  /** The home of the user pip runs as, or null when not known. */
+  home(): string | null;
+}
+
+/** What pip's configuration files say of its cache for an install: disabled, a folder, not known, or nothing. */
+export type PipConfigCache = { disabled: true } | { dir: string } | { unknown: true } | undefined;
+
+/** The site file of the Python that runs pip (`pip config --site set`), whose path is not known: a name that is no path. */
+const SITE = ':site:';
+
+type Change = { kind: 'text'; text: string | null; append: boolean } | { kind: 'set'; key: string; value: string | null } | { kind: 'unset'; key: string } | { kind: 'remove' };
+
+/** A change to a file pip may read, at a document offset of a stage; `path` null when it is not known (a variable). */
+interface ConfigWrite {
+  stage: Stage;
+  offset: number;
+  path: string | null;
+  change: Change;
+}
+
+/** `global.cache-dir`: a `section.name` key as pip normalizes it (name in lower case, `_` read as `-`). */
+function normalizedKey(section: string, name: string): string {
+  return `${section}.${name.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** A configuration file as RawConfigParser has read it so far: its keys (`section.name`), its sections, the current one. */
+interface IniState {
+  values: Map<string, string | null>;
+  sections: Set<string>;
+  section: string | null;
+  /** The key the last option line set: an indented line after it continues its value. */
+  last: string | null;
+}
+
+const newState = (): IniState => ({ values: new Map(), sections: new Set(), section: null, last: null });
+const copyState = (s: IniState): IniState => ({ values: new Map(s.values), sections: new Set(s.sections), section: s.section, last: s.last });
+
+/** Reads `text` into `state` as RawConfigParser reads a file (appended text goes on from where the file ended). */
+function readIni(state: IniState, text: string): void {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('#') || line.startsWith(';')) continue;
+    if (/^\s/.test(raw) && state.last !== null) {
+      // A continuation line: the value goes on over several lines (no path pip could use).
+      const v = state.values.get(state.last);
+      state.values.set(state.last, v === null || v === undefined ? null : `${v}\n${line}`);
+      continue;
+    }
+    const header = /^\[(.+)\]/.exec(line);
+    if (header) {
+      state.section = header[1];
+      state.sections.add(header[1]);
+      state.last = null;
+      continue;
+    }
+    const at = line.search(/[=:]/);
+    // A key before any section, or a line with neither `=` nor `:`: RawConfigParser rejects the file (pip stops).
+    if (state.section === null || at <= 0) {
+      state.last = null;
+      continue;
+    }
+    const key = normalizedKey(state.section, line.slice(0, at).trim());
+    state.values.set(key, line.slice(at + 1).trim());
+    state.last = key;
+  }
+}
+
+/** A setting of an install's sections in one file: its own, else `[DEFAULT]`'s when the section is there. */
+function settingOf(state: IniState, section: string, name: string): string | null | undefined {
+  const own = state.values.get(`${section}.${name}`);
+  if (own !== undefined) return own;
+  return state.sections.has(section) ? state.values.get(`DEFAULT.${name}`) : undefined;
+}
+
+/** pip reads `no-cache-dir` with strtobool: any of these values, true or false, disables the cache (see the module comment). */
+const STRTOBOOL = /^(?:y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
+
+const CACHE_NAMES = ['cache-dir', 'no-cache-dir'];
+const INSTALL_SECTIONS = ['global', 'install'];
+
+/** Whether a file sets anything of pip's cache for an install. */
+function touchesCache(state: IniState): boolean {
+  return INSTALL_SECTIONS.some((s) => CACHE_NAMES.some((n) => settingOf(state, s, n) !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the Dockerfile writes
+
+/** `echo` and `printf` output, when it is known; null when not (an option or escape read differently by dash and bash). */
+function echoText(args: readonly Word[]): string | null {
+  let k = 0;
+  let escapes: boolean | null = null;
+  let newline = true;
+  for (; k < args.length && /^-[neE]+$/.test(args[k].value); k++) {
+    const v = args[k].value;
+    if (v.includes('n')) newline = false;
+    if (v.includes('e')) escapes = true;
+    if (v.includes('E')) escapes = false;
+  }
+  const words = args.slice(k).map((w) => w.value);
+  if (words.some((w) => w.includes('$') || w.includes('`'))) return null;
+  let text = words.join(' ');
+  if (text.includes('\\')) {
+    // dash's echo reads escapes always, bash's only with -e, BusyBox ash's with -e: without an option, not known.
+    if (escapes === null) return null;
+    if (escapes) {
+      const read = unescape(text);
+      if (read === null) return null;
+      text = read;
+    }
+  }
+  return newline ? `${text}\n` : text;
+}
+
+/** printf's backslash escapes that a configuration file would hold (`\n`, `\t`, `\\`); null for any other. */
+function unescape(text: string): string | null {
+  let bad = false;
+  const out = text.replace(/\\(.)/gs, (_, c: string) => {
+    if (c === 'n') return '\n';
+    if (c === 't') return '\t';
+    if (c === '\\') return '\\';
+    if (c === 'r') return '\r';
+    bad = true;
+    return '';
+  });
+  return bad ? null : out;
+}
+
+/** What `printf FORMAT ARG…` writes when its format has no conversion but `%s` (and `%%`); null otherwise. */
+function printfText(args: readonly Word[]): string | null {
+  const values = args.map((w) => w.value);
+  if (values.length === 0 || values.some((v) => v.includes('$') || v.includes('`'))) return null;
+  const format = unescape(values[0]);
+  if (format === null || /%(?!%|s)/.test(format)) return null;
+  const rest = values.slice(1);
+  const conversions = (format.match(/%s/g) ?? []).length;
+  const once = (from: number) => {
+    let n = from;
+    return format.replace(/%%|%s/g, (m) => (m === '%%' ? '%' : (rest[n++] ?? '')));
+  };
+  // printf reuses the format until every argument is used.
+  if (conversions === 0 || rest.length === 0) return once(0);
+  let out = '';
+  for (let from = 0; from < rest.length; from += conversions) out += once(from);
+  return out;
+}
+
+/** The body of the here-document a command reads (`cat <<EOF > f`, `tee f <<EOF`): a shell's, or one of the RUN's. */
+function hereDocOf(run: RunInstruction, cmd: SimpleCommand): string | null | undefined {
+  if (cmd.hereDocs && cmd.hereDocs.length > 0) {
+    const h = cmd.hereDocs.find((d) => d.fd === 0);
+    if (!h) return undefined;
+    return !h.quoted && /[$`]/.test(h.body.text) ? null : h.body.text;
+  }
+  const body = run.scripts.find((s) => s.heredoc && s.feeder === cmd);
+  if (!body) return undefined;
+  // Expanded by the shell unless its delimiter is quoted: a body with an expansion is not known either way.
+  return /[$`]/.test(body.source.text) ? null : body.source.text;
+}
+
+/** What a command writes on its standard output, when known: echo, printf, or cat of a here-document. */
+function outputOf(run: RunInstruction, cmd: SimpleCommand): string | null {
+  const inv = invocation(cmd);
+  if (!inv) return null;
+  if (inv.name === 'echo') return echoText(inv.args);
+  if (inv.name === 'printf') return printfText(inv.args);
+  if (inv.name === 'cat' && inv.args.length === 0) return hereDocOf(run, cmd) ?? null;
+  return null;
+}
+
+/** What `tee` reads: its here-document, else the output of the command piped into it. */
+function teeInput(run: RunInstruction, script: RunScript, k: number): string | null {
+  const cmd = script.commands[k];
+  const own = hereDocOf(run, cmd);
+  if (own !== undefined) return own;
+  const before = script.commands[k - 1];
+  return cmd.prev === '|' && before && before.next === '|' ? outputOf(run, before) : null;
+}
+
+/** Programs that change a file they name in ways not read here (copy, move, link, edit in place, download). */
+const OTHER_WRITERS = new Set(['cp', 'mv', 'install', 'ln', 'sed', 'perl', 'curl', 'wget', 'rsync', 'dd', 'envsubst', 'crudini']);
+
+/** The home a RUN's commands see (`~`, `$HOME`): HOME from ENV, else /root under root; null when not known. */
+function runHome(ctx: DockerfileContext, run: RunInstruction, stage: Stage): string | null {
+  const line = run.instruction.getRange().start.line;
+  const h = envValueAt(ctx, stage, line, 'HOME');
+  if (h !== undefined) {
+    const v = h === null ? null : resolveAt(ctx, unquote(h), line);
+    return v !== null && v.startsWith('/') ? v : null;
+  }
+  return userAt(ctx, stage, run.instruction) === 'root' ? '/root' : null;
+}
+
+/** A path as a command writes it, `~`/`$HOME` and ARG/ENV expanded; null when not known. */
+function resolvePath(ctx: DockerfileContext, written: string, line: number, home: () => string | null): string | null {
+  let v = written;
+  const h = /^(?:~|\$HOME|\$\{HOME\})(?=\/|$)/.exec(v);
+  if (h) {
+    const dir = home();
+    if (dir === null) return null;
+    v = dir + v.slice(h[0].length);
+  }
+  const r = resolveAt(ctx, v, line);
+  return r === null ? null : path.posix.normalize(r);
+}
+
+/** A word that may name a wanted file: it holds the part every wanted path has (`pip.conf`, or the name PIP_CONFIG_FILE gives). */
+function mayName(value: string, needle: string): boolean {
+  return value.includes(needle);
+}
+
+/**
+ * Every change the Dockerfile makes to the files `wanted` accepts (and to the files `pip config` writes), by stage, in
+ * document order. `needle` is a part of every path wanted (a word without it is not looked at).
+ */
+function collectWrites(ctx: DockerfileContext, wanted: (p: string) => boolean, needle: string, envOf: ((pc: PackageCommand) => PipEnv) | null): Map<Stage, ConfigWrite[]> {
+  const out = new Map<Stage, ConfigWrite[]>();
+  const add = (stage: Stage, offset: number, p: string | null, change: Change) => {
+    let list = out.get(stage);
+    if (!list) out.set(stage, (list = []));
+    list.push({ stage, offset, path: p, change });
+  };
+  // `pip config [--global|--user|--site] set|unset|edit …`.
+  // (Only in the reading of `pip.conf` files: `envOf` null for the file PIP_CONFIG_FILE names, which pip config never writes.)
+  for (const pc of envOf ? packageCommandsInStrings(ctx) : []) {
+    if (!envOf) break;
+    if (pc.family !== 'pip' || pc.action !== 'config' || !pc.run.stage || pc.run.onbuild) continue;
+    const ops = pc.operands.map((w) => w.value);
+    const sub = ops[0];
+    if (sub !== 'set' && sub !== 'unset' && sub !== 'edit') continue;
+    const scope = pc.options.find((o) => o.long && (o.name === 'global' || o.name === 'user' || o.name === 'site' || o.name === 'venv'))?.name;
+    let file: string | null;
+    if (scope === 'global') file = '/etc/pip.conf';
+    else if (scope === 'site' || scope === 'venv') file = SITE;
+    else file = userConfigFile(envOf(pc));
+    const offset = pc.command.start;
+    if (sub === 'edit') {
+      add(pc.run.stage, offset, file, { kind: 'text', text: null, append: false });
+      continue;
+    }
+    // pip lower-cases the whole `section.name` (configuration.py, _normalize_name).
+    const written = (ops[1] ?? '').toLowerCase();
+    const dot = written.indexOf('.');
+    if (dot <= 0) continue;
+    const key = normalizedKey(written.slice(0, dot), written.slice(dot + 1));
+    if (sub === 'unset') add(pc.run.stage, offset, file, { kind: 'unset', key });
+    else if (ops.length >= 3) add(pc.run.stage, offset, file, { kind: 'set', key, value: /[$`]/.test(ops[2]) ? null : ops[2] });
+  }
+  // What RUN commands write: redirections, tee, rm, and other programs that change a file.
+  for (const run of ctx.runs()) {
+    const stage = run.stage;
+    if (!stage || run.onbuild) continue;
+    const line = run.instruction.getRange().start.line;
+    let home: string | null | undefined;
+    const lazyHome = () => (home === undefined ? (home = runHome(ctx, run, stage)) : home);
+    const target = (written: string): string | null | false => {
+      const p = resolvePath(ctx, written, line, lazyHome);
+      if (p === null) return written.includes('$') || written.startsWith('~') ? null : false;
+      return wanted(p) ? p : false;
+    };
+    for (const script of run.scripts) {
+      if (!script.isShell) continue;
+      script.commands.forEach((cmd, k) => {
+        if (!cmd.words.some((w) => mayName(w.value, needle))) return;
+        for (let i = 0; i < cmd.words.length; i++) {
+          const t = outputRedirectTarget(cmd.words, i);
+          if (t === null || t.startsWith('&') || !mayName(t, needle)) continue;
+          const p = target(t);
+          if (p === false) continue;
+          add(stage, cmd.start, p, { kind: 'text', text: outputOf(run, cmd), append: /^\d*>>/.test(cmd.words[i].value) });
+        }
+        const inv = invocation(cmd);
+        if (!inv) return;
+        const operands = inv.args.filter((w) => !w.value.startsWith('-'));
+        if (inv.name === 'tee') {
+          const append = inv.args.some((w) => /^-[a-zA-Z]*a|^--append$/.test(w.value));
+          for (const w of operands) {
+            if (!mayName(w.value, needle)) continue;
+            const p = target(w.value);
+            if (p !== false) add(stage, cmd.start, p, { kind: 'text', text: teeInput(run, script, k), append });
+          }
+        } else if (inv.name === 'rm' || inv.name === 'unlink') {
+          for (const w of operands) {
+            const p = mayName(w.value, needle) ? target(w.value) : false;
+            if (p !== false) add(stage, cmd.start, p, { kind: 'remove' });
+          }
+        } else if (OTHER_WRITERS.has(baseName(inv.name))) {
+          const last = operands[operands.length - 1];
+          for (const w of operands) {
+            if (!mayName(w.value, needle)) continue;
+            // `cp pip.conf /etc/`: the file lands in the folder named last.
+            const named = target(w.value);
+            if (named !== false) add(stage, cmd.start, named, { kind: 'text', text: null, append: false });
+            if (last && w !== last && path.posix.basename(last.value) !== path.posix.basename(w.value)) {
+              const into = target(`${last.value.replace(/\/+$/, '')}/${path.posix.basename(w.value)}`);
+              if (into !== false) add(stage, cmd.start, into, { kind: 'text', text: null, append: false });
+            }
+          }
+        }
+      });
+    }
+  }
+  // COPY and ADD: a here-document, a file of the build context, or a file not known (another stage, an image, a URL).
+  for (const stage of ctx.stages) {
+    for (const ins of stage.instructions) {
+      const kw = ins.getKeyword();
+      if (kw !== 'COPY' && kw !== 'ADD') continue;
+      const words = argWords(ctx, ins);
+      if (words.length < 2 || !words.some((w) => mayName(w.value, needle))) continue;
+      const line = ins.getRange().start.line;
+      const dest = resolveAt(ctx, unquote(words[words.length - 1].value), line);
+      const sources = words.slice(0, -1);
+      const fromOther = flagNamed(ins, 'from') !== undefined;
+      const heredocs: Heredoc[] = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
+      for (const s of sources) {
+        const name = s.heredoc ? s.value.replace(/^<<-?/, '').replace(/^(["'])(.*)\1$/, '$2') : unquote(s.value);
+        const targets: (string | null)[] = [];
+        if (dest === null || !dest.startsWith('/')) {
+          // A relative or variable destination: a pip.conf copied there may be any file.
+          if (mayName(name, needle) || (dest ?? '').includes(needle)) targets.push(null);
+        } else {
+          // A destination without a trailing `/` is the file, or a folder that is already there (`COPY pip.conf /etc`).
+          const intoDir = dest.endsWith('/') || sources.length > 1;
+          if (!intoDir) targets.push(path.posix.normalize(dest));
+          if (intoDir || path.posix.basename(dest) !== path.posix.basename(name)) targets.push(path.posix.join(dest, path.posix.basename(name)));
+        }
+        for (const t of targets) {
+          if (t !== null && !wanted(t)) continue;
+          let text: string | null;
+          if (s.heredoc) {
+            const h = heredocs.find((d) => d.getName() === name);
+            const c = h?.getContentRange();
+            text = c ? ctx.text.slice(ctx.offsetAt(c.start), ctx.offsetAt(c.end)) : '';
+            if (text.includes('$')) text = null;
+          } else text = fromOther || /^[a-z][a-z0-9+.-]*:\/\//i.test(name) || /[*?[]/.test(name) || name.includes('$') ? null : contextText(ctx, name);
+          add(stage, ctx.offsetAt(ins.getRange().start), t, { kind: 'text', text, append: false });
+        }
+      }
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => a.offset - b.offset);
+  return out;
+}
+
+/** A file of the build context (the first folder that has it; each, and the same, when compose services name them), or null. */
+function contextText(ctx: DockerfileContext, source: string): string | null {
+  const contexts = contextCandidates(ctx);
+  const rel = contextRelative(source);
+  if (contexts.unknown || rel === '' || rel.endsWith('/') || contexts.dirs.length === 0) return null;
+  if (contexts.every) {
+    const texts = contexts.dirs.map((d) => ctx.workspace.readText(path.join(d, rel)));
+    return texts.every((t) => t !== undefined && t === texts[0]) ? texts[0]! : null;
+  }
+  for (const d of contexts.dirs) {
+    const t = ctx.workspace.readText(path.join(d, rel));
+    if (t !== undefined) return t;
+  }
+  return null;
+}
+
+/** The user file `pip config set` writes: `$XDG_CONFIG_HOME/pip/pip.conf`, else `$HOME/.config/pip/pip.conf`; null when not known. */
+function userConfigFile(env: PipEnv): string | null {
+  const xdg = env.variable('XDG_CONFIG_HOME');
+  if (xdg === null) return null;
+  if (xdg !== undefined && xdg !== '') return xdg.startsWith('/') ? `${xdg.replace(/\/+$/, '')}/pip/pip.conf` : null;
+  const home = env.home();
+  return home === null ? null : `${home === '/' ? '' : home}/.config/pip/pip.conf`;
+}
+
+const PIP_CONF_WRITES = Symbol('pipConfWrites');
+const NAMED_CONFIG_WRITES = Symbol('pipNamedConfigWrites');
+
+const isPipConf = (p: string) => path.posix.basename(p) === 'pip.conf';
+
+/**
+ * What pip's configuration files say of its cache for an install `pc` running in `env` (`envOf` gives the environment of
+ * another pip command, a `pip config set`): `{ disabled }` when a file it reads sets `no-cache-dir`, `{ dir }` when one
+ * sets `cache-dir`, `{ unknown }` when a file it may read cannot be read here or may set either, undefined when no file
+ * sets anything of the cache (or PIP_CONFIG_FILE is /dev/null).
+ */
+export function pipConfigCache(ctx: DockerfileContext, pc: PackageCommand, env: PipEnv, envOf: (pc: PackageCommand) => PipEnv): PipConfigCache {
+  const stage = pc.run.stage;
+  if (!stage) return undefined;
+  const configFile = env.variable('PIP_CONFIG_FILE');
+  if (configFile === '/dev/null' || configFile === 'os.devnull') return undefined;
+  if (configFile === null) return { unknown: true };
+  const named = configFile !== undefined && configFile !== '' ? path.posix.normalize(configFile) : undefined;
+  if (named !== undefined && !named.startsWith('/')) return { unknown: true };
+  const writes = [ctx.fact(PIP_CONF_WRITES, (c) => collectWrites(c, isPipConf, 'pip.conf', envOf))];
+  if (named !== undefined && !isPipConf(named)) {
+    const perName = ctx.fact(NAMED_CONFIG_WRITES, () => new Map<string, Map<Stage, ConfigWrite[]>>());
+    let w = perName.get(named);
+    if (!w) perName.set(named, (w = collectWrites(ctx, (p) => p === named, path.posix.basename(named), null)));
+    writes.push(w);
+  }
+  // The changes made before the install: those of the stages it builds on, then those of its stage before it.
+  const before: ConfigWrite[] = [];
+  for (const s of stageChain(stage).reverse()) {
+    for (const w of writes) for (const e of w.get(s) ?? []) if (s !== stage || e.offset < pc.command.start) before.push(e);
+  }
+  if (named === undefined && before.length === 0) return undefined;
+  const replay = (file: string): IniState | null | undefined => {
+    let state: IniState | null | undefined;
+    for (const e of before) {
+      if (e.path !== file) continue;
+      const c = e.change;
+      if (c.kind === 'remove') state = undefined;
+      else if (c.kind === 'text') {
+        if (c.text === null || (c.append && state === null)) state = null;
+        else {
+          const next = c.append && state ? copyState(state) : newState();
+          readIni(next, c.text);
+          state = next;
+        }
+      } else if (state !== null) {
+        const next = state ? copyState(state) : newState();
+        if (c.kind === 'set') {
+          next.values.set(c.key, c.value);
+          next.sections.add(c.key.slice(0, c.key.indexOf('.')));
+        } else next.values.delete(c.key);
+        state = next;
+      }
+    }
+    return state;
+  };
+  let namedState: IniState | null | undefined;
+  if (named !== undefined) {
+    namedState = replay(named);
+    // A file the Dockerfile does not write may be in the base image, or in a folder copied whole: not known.
+    if (namedState === undefined) return { unknown: true };
+  }
+  // Global files.
+  const dirs = env.variable('XDG_CONFIG_DIRS');
+  if (dirs === null) return { unknown: true };
+  const globals = (dirs === undefined || dirs.trim() === '' ? ['/etc/xdg'] : dirs.split(':').filter((d) => d !== '')).map((d) => `${d.replace(/\/+$/, '')}/pip/pip.conf`);
+  globals.push('/etc/pip.conf');
+  // User files: not read under --isolated, nor when PIP_CONFIG_FILE names a file that exists.
+  const isolated = pc.options.some((o) => o.long && o.name === 'isolated');
+  const users: string[] = [];
+  let usersKnown = true;
+  if (!isolated && named === undefined) {
+    const home = env.home();
+    const current = userConfigFile(env);
+    if (home !== null) users.push(`${home === '/' ? '' : home}/.pip/pip.conf`);
+    else usersKnown = false;
+    if (current !== null) users.push(current);
+    else usersKnown = false;
+  }
+  const read = [...globals, ...users, SITE];
+  // Files pip may read: a site or base file (`<prefix>/pip.conf`), a user file when the user's is not known, any file whose path is not known.
+  const maybe = new Set<string | null>();
+  for (const e of before) {
+    if (e.path === null) maybe.add(null);
+    else if (!read.includes(e.path) && e.path !== named) {
+      const dir = path.posix.dirname(e.path);
+      const userLike = /(?:^|\/)(?:\.pip|pip)$/.test(dir);
+      if (!userLike || (!usersKnown && !isolated && named === undefined && !globals.includes(e.path))) maybe.add(e.path);
+    }
+  }
+  const answer = (order: readonly string[]): PipConfigCache => {
+    const merged = new Map<string, string | null>();
+    let unreadable = false;
+    for (const file of order) {
+      const st = file === named ? namedState : replay(file);
+      if (st === undefined) continue;
+      if (st === null) {
+        unreadable = true;
+        continue;
+      }
+      for (const section of INSTALL_SECTIONS) {
+        for (const name of CACHE_NAMES) {
+          const v = settingOf(st, section, name);
+          if (v !== undefined) merged.set(`${section}.${name}`, v);
+        }
+      }
+    }
+    // Empty values are skipped; any boolean `no-cache-dir` disables the cache.
+    const noCache = INSTALL_SECTIONS.map((s) => merged.get(`${s}.no-cache-dir`));
+    if (noCache.some((v) => v !== null && v !== undefined && STRTOBOOL.test(v))) return { disabled: true };
+    if (unreadable || noCache.some((v) => v === null)) return { unknown: true };
+    const dir = [merged.get('install.cache-dir'), merged.get('global.cache-dir')].find((v) => v !== '' && v !== undefined);
+    if (dir === undefined) return undefined;
+    if (dir === null || dir.includes('\n')) return { unknown: true };
+    let d = dir;
+    if (/^~(?:\/|$)/.test(d)) {
+      const home = env.home();
+      if (home === null) return { unknown: true };
+      d = home + d.slice(1);
+    }
+    if (!d.startsWith('/')) return { unknown: true };
+    return { dir: path.posix.normalize(d).replace(/(.)\/+$/, '$1') };
+  };
+  const last = answer(named !== undefined ? [...read, named] : read);
+  // pip 10 and later read PIP_CONFIG_FILE last, the docs of some versions say first: an answer that depends on it is not known.
+  if (named !== undefined && JSON.stringify(answer([named, ...read])) !== JSON.stringify(last)) return { unknown: true };
+  if (last && 'disabled' in last) return last;
+  for (const file of maybe) {
+    const st = file === null ? null : replay(file);
+    if (st === null || (st && touchesCache(st))) return { unknown: true };
+  }
+  return last;
+}
