@@ -1,21 +1,21 @@
 /**
  * DF035 reads pip's configuration files (rules/engine/pip-config.ts): a file that puts the cache in a folder the RUN
  * mounts as a build cache, or that disables the cache, leaves nothing to fix; one pip reads but whose content is not
- * known here makes --no-cache-dir a quick fix where the RUN mounts a cache. The fixture tests apply every fix whatever
- * its flag: the flags are asserted here.
+ * known here makes --no-cache-dir a quick fix where the RUN mounts a cache. DF036 reads dnf.conf the same way for its
+ * clean. The fixture tests apply every fix whatever its flag: the flags are asserted here.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { allRules, fixFinding } from '../rules';
 import { analyzeCase, loadCases } from './helpers/fixtures';
 
-/** The safety flag of each fix DF035 offers on one fixture case, by the findings' lines: `line:safe` (1-based lines). */
-function flagsOf(name: string): string[] {
-  const c = loadCases('DF035').find((x) => x.name === name);
-  assert.ok(c, `no fixture DF035/${name}`);
+/** The safety flag of each fix a rule (DF035 by default) offers on one fixture case, by the findings' lines: `line:safe` (1-based lines). */
+function flagsOf(name: string, code = 'DF035'): string[] {
+  const c = loadCases(code).find((x) => x.name === name);
+  assert.ok(c, `no fixture ${code}/${name}`);
   const analysis = analyzeCase(c);
   const out: string[] = [];
-  for (const f of analysis.findings.filter((x) => x.code === 'DF035').sort((a, b) => a.range.start.line - b.range.start.line)) {
+  for (const f of analysis.findings.filter((x) => x.code === code).sort((a, b) => a.range.start.line - b.range.start.line)) {
     const fix = fixFinding(allRules, analysis.context, f);
     out.push(`${f.range.start.line + 1}:${fix ? fix.safe : 'none'}`);
   }
@@ -34,5 +34,11 @@ describe('DF035 reads pip\'s configuration files', () => {
   });
   it('a file that disables the cache (no-cache-dir true or false): silent', () => {
     assert.deepEqual(flagsOf('silent-config-disables-cache.dockerfile'), []);
+  });
+});
+
+describe('DF036 reads dnf.conf for a cache folder', () => {
+  it('dnf.conf written with cachedir, or with a content not known, under a cache mount: the clean is a quick fix; without a mount, or another setting: safe', () => {
+    assert.deepEqual(flagsOf('fires-config-may-move-cache.dockerfile', 'DF036'), ['8:false', '13:false', '18:true', '23:true']);
   });
 });
