@@ -41,4 +41,7 @@ describe('DF036 reads dnf.conf for a cache folder', () => {
   it('dnf.conf written with cachedir, or with a content not known, under a cache mount: the clean is a quick fix; without a mount, or another setting: safe', () => {
     assert.deepEqual(flagsOf('fires-config-may-move-cache.dockerfile', 'DF036'), ['8:false', '13:false', '18:true', '23:true']);
   });
+  it('a configuration folder of the build context copied whole, whose dnf.conf sets cachedir, under a cache mount: a quick fix', () => {
+    assert.deepEqual(flagsOf('fires-config-folder-copied', 'DF036'), ['7:false']);
+  });
 });

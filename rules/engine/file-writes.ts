@@ -17,8 +17,11 @@ import { baseName, outputRedirectTarget, type SimpleCommand, type Word } from '.
 import { invocation } from './run-commands';
 import { stageChain } from './stage-scope';
 
-/** A change to a file: its text written (`append`: added at its end; null: not known), or its removal. */
-export type FileChange = { kind: 'text'; text: string | null; append: boolean } | { kind: 'remove' };
+/**
+ * A change to a file: its text written (`append`: added at its end; null: not known), or its removal; or, at a folder's
+ * path (ending with `/`), a folder of the build context copied there whole (`source`, context-relative): see treeText.
+ */
+export type FileChange = { kind: 'text'; text: string | null; append: boolean } | { kind: 'remove' } | { kind: 'tree'; source: string };
 
 /** A change to a file at a document offset of a stage; `path` null when it is not known (a variable). */
 export interface FileWrite<C = FileChange> {
@@ -172,7 +175,6 @@ export function collectFileWrites(ctx: DockerfileContext, wanted: (p: string) =>
     if (!list) out.set(stage, (list = []));
     list.push({ stage, offset, path: p, change });
   };
-  // `pip config [--global|--user|--site] set|unset|edit …`.
   // What RUN commands write: redirections, tee, rm, and other programs that change a file.
   for (const run of ctx.runs()) {
     const stage = run.stage;
@@ -233,11 +235,21 @@ export function collectFileWrites(ctx: DockerfileContext, wanted: (p: string) =>
       const kw = ins.getKeyword();
       if (kw !== 'COPY' && kw !== 'ADD') continue;
       const words = argWords(ctx, ins);
-      if (words.length < 2 || !words.some((w) => mayName(w.value, needle))) continue;
+      if (words.length < 2) continue;
       const line = ins.getRange().start.line;
       const dest = resolveAt(ctx, unquote(words[words.length - 1].value), line);
       const sources = words.slice(0, -1);
       const fromOther = flagNamed(ins, 'from') !== undefined;
+      // A folder of the build context copied whole (`COPY etc/ /etc/`, `COPY . /`): its files are read where asked (treeText).
+      if (!fromOther && dest !== null && dest.startsWith('/')) {
+        for (const s of sources) {
+          const name = unquote(s.value);
+          if (!s.heredoc && !/[*?[$]/.test(name) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(name) && isContextFolder(ctx, name)) {
+            add(stage, ctx.offsetAt(ins.getRange().start), `${path.posix.normalize(dest).replace(/\/+$/, '')}/`, { kind: 'tree', source: contextRelative(name).replace(/\/+$/, '') });
+          }
+        }
+      }
+      if (!words.some((w) => mayName(w.value, needle))) continue;
       const heredocs: Heredoc[] = typeof (ins as Run).getHeredocs === 'function' ? (ins as Run).getHeredocs() : [];
       for (const s of sources) {
         const name = s.heredoc ? s.value.replace(/^<<-?/, '').replace(/^(["'])(.*)\1$/, '$2') : unquote(s.value);
@@ -269,19 +281,40 @@ export function collectFileWrites(ctx: DockerfileContext, wanted: (p: string) =>
   return out;
 }
 
+/** Whether a COPY source names a folder of the build context (`.`, `etc/`, or a name a context lists as a folder). */
+function isContextFolder(ctx: DockerfileContext, source: string): boolean {
+  const rel = contextRelative(source);
+  if (rel === '' || rel.endsWith('/')) return true;
+  const contexts = contextCandidates(ctx);
+  return contexts.dirs.some((d) => ctx.workspace.listDir?.(path.join(d, rel)) !== undefined);
+}
+
+/**
+ * The text a folder copied whole (a `tree` change) gives the file at `rel` inside it: the file of the build context
+ * (contextFile), undefined when the folder has none, null when that is not known.
+ */
+export function treeText(ctx: DockerfileContext, change: { source: string }, rel: string): string | null | undefined {
+  return contextFile(ctx, change.source === '' ? rel : `${change.source}/${rel}`);
+}
+
 /** A file of the build context (the first folder that has it; each, and the same, when compose services name them), or null. */
 function contextText(ctx: DockerfileContext, source: string): string | null {
+  return contextFile(ctx, source) ?? null;
+}
+
+/** contextText, with undefined when no context has the file (null: not known, as when the contexts are not). */
+function contextFile(ctx: DockerfileContext, source: string): string | null | undefined {
   const contexts = contextCandidates(ctx);
   const rel = contextRelative(source);
   if (contexts.unknown || rel === '' || rel.endsWith('/') || contexts.dirs.length === 0) return null;
   if (contexts.every) {
     const texts = contexts.dirs.map((d) => ctx.workspace.readText(path.join(d, rel)));
-    return texts.every((t) => t !== undefined && t === texts[0]) ? texts[0]! : null;
+    return texts.every((t) => t === texts[0]) ? texts[0] : null;
   }
   for (const d of contexts.dirs) {
     const t = ctx.workspace.readText(path.join(d, rel));
     if (t !== undefined) return t;
   }
-  return null;
+  return undefined;
 }
 

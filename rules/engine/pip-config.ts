@@ -33,7 +33,7 @@
 import * as path from 'node:path';
 import type { DockerfileContext, Stage } from './dockerfile';
 import { packageCommandsInStrings, type PackageCommand } from './packages';
-import { collectFileWrites, writesBefore, type FileChange, type FileWrite } from './file-writes';
+import { collectFileWrites, treeText, writesBefore, type FileChange, type FileWrite } from './file-writes';
 import { stageChain } from './stage-scope';
 
 /** The environment a pip command runs in, as DF035 reads it. */
@@ -207,8 +207,14 @@ export function pipConfigCache(ctx: DockerfileContext, pc: PackageCommand, env: 
   const replay = (file: string): IniState | null | undefined => {
     let state: IniState | null | undefined;
     for (const e of before) {
-      if (e.path !== file) continue;
-      const c = e.change;
+      let c = e.change;
+      if (c.kind === 'tree') {
+        // A folder copied whole over the file's folder: the file it holds, if any.
+        if (e.path === null || !file.startsWith(e.path)) continue;
+        const text = treeText(ctx, c, file.slice(e.path.length));
+        if (text === undefined) continue;
+        c = { kind: 'text', text, append: false };
+      } else if (e.path !== file) continue;
       if (c.kind === 'remove') state = undefined;
       else if (c.kind === 'text') {
         if (c.text === null || (c.append && state === null)) state = null;
@@ -255,6 +261,8 @@ export function pipConfigCache(ctx: DockerfileContext, pc: PackageCommand, env: 
   // Files pip may read: a site or base file (`<prefix>/pip.conf`), a user file when the user's is not known, any file whose path is not known.
   const maybe = new Set<string | null>();
   for (const e of before) {
+    // (A folder copied whole is read for the files pip surely reads, not for others it may.)
+    if (e.change.kind === 'tree') continue;
     if (e.path === null) maybe.add(null);
     else if (!read.includes(e.path) && e.path !== named) {
       const dir = path.posix.dirname(e.path);
