@@ -20,11 +20,11 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import { allRules, analyze } from '../rules';
 import { analysisWorkspace, servicesBuilding } from '../rules/engine/relations';
 import type { WorkspaceView } from '../rules/engine/types';
+import { counted } from './helpers/coverage';
 import { isExcluded, matchEntry, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from '../rules/engine/dockerignore';
 
 /** An in-memory workspace whose every question is a map lookup (the fixtures' viewOf scans every file per question). */
@@ -50,24 +50,14 @@ function mapView(files: Map<string, string>): WorkspaceView {
 interface Work {
   /** Function calls and block executions of this bundle (precise coverage). */
   js: number;
-  /** Calls of the named functions. */
-  calls: Map<string, number>;
+  /** Calls of the function named. */
+  calls: number;
   findings: number;
 }
 
-async function counted(session: Session, names: readonly string[], run: () => number): Promise<Work> {
-  await session.post('Profiler.takePreciseCoverage'); // resets the counters
-  const findings = run();
-  const { result } = await session.post('Profiler.takePreciseCoverage');
-  let js = 0;
-  const calls = new Map(names.map((n) => [n, 0]));
-  for (const script of result) {
-    if (!script.url.includes(__filename.split(/[\\/]/).pop()!)) continue;
-    for (const fn of script.functions) {
-      for (const r of fn.ranges) js += r.count;
-      if (calls.has(fn.functionName)) calls.set(fn.functionName, calls.get(fn.functionName)! + fn.ranges[0].count);
-    }
-  }
+/** The work of `run` (which returns its findings' count), with the calls of the functions named `name`. */
+async function countedWork(run: () => number, name: string): Promise<Work> {
+  const { value: findings, js, calls } = await counted(__filename, run, (fn) => fn === name);
   return { js, calls, findings };
 }
 
@@ -100,42 +90,29 @@ function includeProject(root: string, n: number): { files: Map<string, string> }
   return { files };
 }
 
-async function withCoverage(run: (session: Session) => Promise<void>): Promise<void> {
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-    await run(session);
-    await session.post('Profiler.stopPreciseCoverage');
-  } finally {
-    session.disconnect();
-  }
-}
-
 describe('cross-file work (review 45c)', () => {
   it('a monorepo: analyzing the Dockerfiles of N services that each build one is linear in N (item 1)', async (t) => {
-    await withCoverage(async (session) => {
+    {
       const workOf = (n: number) => {
         const { files, dockerfiles } = monorepo(n);
         const view = mapView(files);
-        return counted(session, ['computeBuildOf'], () => {
+        return countedWork(() => {
           let findings = 0;
           for (const p of dockerfiles) findings += analyze(allRules, 'dockerfile', p, files.get(p)!, view).findings.length;
           return findings;
-        });
+        }, 'computeBuildOf');
       };
       await workOf(20); // compiles what the runs use, so that both sizes count the same kind of work
       const small = await workOf(150);
       const large = await workOf(300);
       assert.equal(large.findings, 2 * small.findings);
       const js = large.js / small.js;
-      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), computeBuildOf ${small.calls.get('computeBuildOf')} → ${large.calls.get('computeBuildOf')}`;
+      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), computeBuildOf ${small.calls} → ${large.calls}`;
       t.diagnostic(report);
       assert.ok(js < 2.5, `quadratic work: ${report}`);
       // Its own service's build, for each Dockerfile (a few rules ask; buildOf keeps it per analysis): not every service's.
-      assert.ok(large.calls.get('computeBuildOf')! <= 2 * 300, `build paths computed per service per Dockerfile: ${report}`);
-    });
+      assert.ok(large.calls <= 2 * 300, `build paths computed per service per Dockerfile: ${report}`);
+    }
   });
 
   it('a monorepo whose build paths read a variable: each Dockerfile\'s analysis does not interpolate every service (leftover item 4)', (t) => {
@@ -186,26 +163,26 @@ describe('cross-file work (review 45c)', () => {
   });
 
   it('an include: project: analyzing its N files is about linear in N, not cubic (item 5)', async (t) => {
-    await withCoverage(async (session) => {
+    {
       const workOf = (n: number) => {
         const { files } = includeProject(`/i${n}`, n);
         const view = mapView(files);
-        return counted(session, ['includesOf'], () => {
+        return countedWork(() => {
           let findings = 0;
           for (const [p, text] of files) findings += analyze(allRules, 'compose', p, text, view).findings.length;
           return findings;
-        });
+        }, 'includesOf');
       };
       await workOf(10);
       const small = await workOf(60);
       const large = await workOf(120);
       assert.ok(large.findings > 1.9 * small.findings, `findings: ${small.findings}, ${large.findings}`);
       const js = large.js / small.js;
-      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), includesOf ${small.calls.get('includesOf')} → ${large.calls.get('includesOf')}`;
+      const report = `JavaScript ${small.js} → ${large.js} (×${js.toFixed(2)}), includesOf ${small.calls} → ${large.calls}`;
       t.diagnostic(report);
       // Each file's analysis still counts the project's N services (DC032): N² calls of small functions, well under the tree walks.
       assert.ok(js < 3, `work superlinear in the project: ${report}`);
-    });
+    }
   });
 
   it('an include: project: DC032 counts the project\'s services once per tree, not asking of each file whether it is included (leftover item 3)', (t) => {

@@ -4,11 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Session } from 'node:inspector/promises';
 import { allRules, analyze, DEFAULT_CONFIG, ruleByCode } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import type { WorkspaceView } from '../rules/engine/types';
 import { indexedView } from './helpers/indexed-view';
+import { counted } from './helpers/coverage';
 
 const KEPT = 'relies on its entrypoint to step down';
 const MAY_WRITE = "may write over the base image's entrypoint script docker-entrypoint.sh";
@@ -31,27 +31,13 @@ describe('DF010: a glob COPY into a PATH folder over a large .dockerignore (F2)'
   };
 
   async function work(files: Map<string, string>): Promise<{ js: number; messages: string[] }> {
-    const session = new Session();
-    session.connect();
-    try {
-      await session.post('Profiler.enable');
-      await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-      const view = indexedView(files);
-      const run = () => analyze([ruleByCode('DF010')!], 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, view, DEFAULT_CONFIG);
-      run(); // compiles what the run uses
-      await session.post('Profiler.takePreciseCoverage'); // resets the counters
-      const messages = run().findings.map((f) => f.message);
-      const { result } = await session.post('Profiler.takePreciseCoverage');
-      await session.post('Profiler.stopPreciseCoverage');
-      let js = 0;
-      for (const script of result) {
-        if (!script.url.includes(__filename.split(/[\\/]/).pop()!)) continue;
-        for (const fn of script.functions) for (const r of fn.ranges) js += r.count;
-      }
-      return { js, messages };
-    } finally {
-      session.disconnect();
-    }
+    const view = indexedView(files);
+    const run = () => analyze([ruleByCode('DF010')!], 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, view, DEFAULT_CONFIG);
+    run(); // compiles what the run uses
+    // The process's one coverage session (test/helpers/coverage.ts): one started and stopped per call lost, in the second
+    // call, the counts of the code the first had run.
+    const { value, js } = await counted(__filename, () => run().findings.map((f) => f.message));
+    return { js, messages: value };
   }
 
   it('matches the ignore file against the entries that may write the script, not every entry (entries × lines)', async (t) => {

@@ -1672,7 +1672,7 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   const install = cmds[cmds.length - 1];
   const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd) && !runsInBackground(run, cmd)) : [];
   const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
-  if (!steps.some((s) => s.cmd === install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
+  if (!index.byCmd.has(install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
   // The `command` steps that are not uncertain, after the install's (stepIndex: a search, not a walk of every step).
   const certain = index.certain;
   let lo = 0;
