@@ -389,13 +389,15 @@ export default defineRule<'dockerfile', Data>({
       if (installs.length === 0) continue;
       if (mountsCacheOver(run, (t) => covers(t, APT_LISTS))) continue;
       const last = installs[installs.length - 1];
-      const commands = reachedCommandsWithStringsOf(run).filter((cmd) => !runsInBackground(run, cmd));
+      // The cleanups that count: reached, removing the lists, not in a background job the shell may not wait for (asked of
+      // the cleanups alone: a long RUN has one or two among its 50-100 commands).
+      const cleanups = reachedCommandsWithStringsOf(run).filter((cmd) => cleansAptLists(cmd) && !runsInBackground(run, cmd));
       // Not one that a success exit may skip (`… || exit 0; rm …`, `if …; then exit 0; fi; rm …`): the RUN may end with the lists.
-      if (commands.some((cmd) => cmd.start > last.command.start && cleansAptLists(cmd) && !successExitBetween(run, last.command, cmd))) continue;
+      if (cleanups.some((cmd) => cmd.start > last.command.start && !successExitBetween(run, last.command, cmd))) continue;
       // Reported on the first install after the last cleanup: an install that an `rm -rf
       // /var/lib/apt/lists/*` later in the RUN cleans up is not the one that leaves the lists.
       let lastCleanup = -1;
-      for (const cmd of commands) if (cmd.start < last.command.start && cleansAptLists(cmd)) lastCleanup = cmd.start;
+      for (const cmd of cleanups) if (cmd.start < last.command.start) lastCleanup = cmd.start;
       const leaking = installs.find((pc) => pc.command.start > lastCleanup) ?? last;
       // An install run with sudo runs as a user that cannot delete root's lists: the cleanup needs sudo too (review 33, probe p03).
       const cleanup = runsWithSudo(last) ? `sudo ${CLEANUP}` : CLEANUP;

@@ -442,7 +442,28 @@ interface Context {
  * `command -v`/`-V` (`describes`: it only says what a name is), from that `command` word. `viaBuiltin`: a `builtin`
  * word was passed over.
  */
-export function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean; viaBuiltin: boolean } {
+export function builtinWords(c: SimpleCommand): BuiltinWords {
+  let found = builtinWordsOf.get(c);
+  if (found === undefined) builtinWordsOf.set(c, (found = readBuiltinWords(c)));
+  return found;
+}
+
+/** What builtinWords reads of a command. */
+interface BuiltinWords {
+  words: readonly Word[];
+  describes: boolean;
+  viaBuiltin: boolean;
+}
+
+/**
+ * builtinWords' reading of each command, read once: the readers of what ends a shell ask it of every command of every
+ * script (scriptEnds, neverRunAfterAnd's terminators, the traps, shellUtility), each read cost two or three arrays. A
+ * command is never changed once parsed; a copy of one (`{ ...cmd, programIndex }`) is another key. Callers never modify
+ * what it returns.
+ */
+const builtinWordsOf = new WeakMap<SimpleCommand, BuiltinWords>();
+
+function readBuiltinWords(c: SimpleCommand): BuiltinWords {
   let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
   let viaBuiltin = false;
   while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
@@ -482,12 +503,29 @@ function literalWord(w: Word): boolean {
  * utility is `command`. Undefined when the command has no program or its name holds an expansion. Every reading of
  * what ends a shell (`exit`, `exec`, `return`) asks this.
  */
-export function shellUtility(c: SimpleCommand): { name: string; args: readonly Word[]; viaBuiltin: boolean } | undefined {
+export function shellUtility(c: SimpleCommand): ShellUtility | undefined {
   if (c.programIndex < 0) return undefined;
-  const { words, viaBuiltin } = builtinWords(c);
-  if (words.length === 0 || !literalWord(words[0])) return undefined;
-  return { name: words[0].value, args: words.slice(1), viaBuiltin };
+  let found = utilityOf.get(c);
+  if (found === undefined) {
+    const { words, viaBuiltin } = builtinWords(c);
+    found = words.length === 0 || !literalWord(words[0]) ? null : { name: words[0].value, args: words.slice(1), viaBuiltin };
+    utilityOf.set(c, found);
+  }
+  return found ?? undefined;
 }
+
+/** The utility a command runs (shellUtility). */
+interface ShellUtility {
+  name: string;
+  args: readonly Word[];
+  viaBuiltin: boolean;
+}
+
+/**
+ * shellUtility's answer for each command that has a program (null: none written literally), read once, as builtinWords'
+ * (builtinWordsOf: the same readers ask it of every command). Callers never modify what it returns.
+ */
+const utilityOf = new WeakMap<SimpleCommand, ShellUtility | null>();
 
 /** The arguments of an `eval` with arguments (written literally, also as `builtin eval` or `command eval`), or undefined for any other command. */
 function evalArgs(c: SimpleCommand): readonly Word[] | undefined {
