@@ -56,6 +56,24 @@ function stricterThanCompose(text: string, e: YAMLError): boolean {
 }
 
 /**
+ * Up to this many keys, duplicateKeys compares a mapping's names in a list rather than a set: each name is a fresh
+ * string, and for a few names comparing them costs less than hashing each one.
+ */
+const SMALL_MAPPING = 8;
+
+/** Whether `name` was seen before in its mapping; if not, it is noted. */
+function seenBefore(seen: string[] | Set<string>, name: string): boolean {
+  if (Array.isArray(seen)) {
+    if (seen.includes(name)) return true;
+    seen.push(name);
+    return false;
+  }
+  if (seen.has(name)) return true;
+  seen.add(name);
+  return false;
+}
+
+/**
  * The second and later writings of a key in one mapping (`environment:` twice in a service). YAML
  * requires keys to be unique; go-yaml, Compose's parser, refuses such a file ("mapping key
  * "environment" already defined at line 5"), where the parser here, read leniently, keeps both (review
@@ -63,18 +81,20 @@ function stricterThanCompose(text: string, e: YAMLError): boolean {
  */
 function duplicateKeys(text: string, root: unknown, found: (key: Node) => void, alias: (node: Alias) => void): void {
   const walk = (n: unknown): void => {
+    // Most nodes are scalars (the values of nearly every key and item): one test answers them, not four.
+    if (isScalar(n)) return;
     if (isAlias(n)) alias(n);
     else if (isMap(n)) {
-      // A mapping of one key has no duplicate: no set for it (most mappings of a compose file are small).
-      const seen = n.items.length > 1 ? new Set<string>() : null;
+      // A mapping of one key has no duplicate: nothing is kept for it. Most mappings of a compose file are small.
+      const count = n.items.length;
+      const seen: string[] | Set<string> | null = count > 1 ? (count > SMALL_MAPPING ? new Set() : []) : null;
       for (const item of n.items) {
         const key = item.key;
         if (seen && isScalar(key) && key.value !== '<<' && key.range) {
           // go-yaml compares keys as written (a plain key's text, a quoted key's string): `1` and `01`,
           // `3.1` and `3.10`, `null` and `~` are different keys to it (review 34, probes g08-g12).
           const name = key.type === 'PLAIN' ? text.slice(key.range[0], key.range[1]) : String(key.value);
-          if (seen.has(name)) found(key);
-          else seen.add(name);
+          if (seenBefore(seen, name)) found(key);
         }
         if (isAlias(key)) alias(key);
         walk(item.value);
