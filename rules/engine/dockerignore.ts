@@ -404,7 +404,7 @@ function patternIndex(patterns: readonly DockerignorePattern[]): PatternIndex {
   if (hit) return hit;
   const made: PatternIndex = { literal: [], bySegment: new Map(), loose: [] };
   for (const [i, p] of patterns.entries()) {
-    const literal = literalStart(p.pattern);
+    const literal = literalStart(p);
     made.literal.push(literal);
     if (!p.re) continue;
     const slash = literal.indexOf('/');
@@ -429,16 +429,24 @@ export function mayReincludeBelow(patterns: readonly DockerignorePattern[], relP
   const dir = `${cleanPath(relPath)}/`;
   for (const p of patterns) {
     if (!p.negate || !p.re) continue;
-    const literal = literalStart(p.pattern);
+    const literal = literalStart(p);
     if (literal.startsWith(dir) || dir.startsWith(literal)) return true;
   }
   return false;
 }
 
-/** The beginning of a pattern before its first wildcard or escape: every path it matches starts so. */
-function literalStart(pattern: string): string {
-  const at = pattern.search(/[*?[\\]/);
-  return at === -1 ? pattern : pattern.slice(0, at);
+/**
+ * The beginning of a pattern that every path it matches starts with: an exact pattern is the path itself, a prefix one
+ * (`dir/**`) its text before the `**` (patternmatcher compares the strings); otherwise the text before the first wildcard,
+ * escape or `^` ('' for a suffix pattern, which starts with `**`). In an expression a `^` is copied as it is, where Go reads
+ * it as the start of the text (shouldEscape escapes only `.+()|{}$`), so `^x*` (`^^x[^/]*$`) matches `xyz`: what follows a
+ * `^` is not where a match starts.
+ */
+function literalStart(p: DockerignorePattern): string {
+  if (p.kind === 'exact') return p.pattern;
+  if (p.kind === 'prefix') return p.pattern.slice(0, -2);
+  const at = p.pattern.search(/[*?[\\^]/);
+  return at === -1 ? p.pattern : p.pattern.slice(0, at);
 }
 
 /** The ignore file that applies to a build: `<Dockerfile>.dockerignore` when it exists, else `<context>/.dockerignore`. */
