@@ -263,11 +263,12 @@ describe('the pattern index (which lines an entry is matched against) gives the 
   const POOL = [
     '*.x', '**/*.x', '**.x', '**/b.x', '*/b.x', 'dir/*.x', 'dir/**', 'dir/sub', 'd?r/*.x', '*', '?', '**', 'a?c', '[a-z]*.x',
     '[a-z]', '\\*.x', '*\\*', 'a\\*', '*.[ch]', 'x.x', 'a*', '^x*', '*^x', '^x', 'dir/^x*', '**/sub/*', 'sub', '*.x*', 'b.x/**',
-    '*.tmp-1', '*.tmp-12', '*.TMP-1', '*.x/c',
+    '*.tmp-1', '*.tmp-12', '*.TMP-1', '*.x/c', 'a\\d', '*\\dx', '*\\.x', 'a/**/b.x', '**^x', 'dir/*/c.h',
   ];
   const PATHS = [
     'a.x', 'b.x', 'b.x/c', 'dir', 'dir/a.x', 'dir/b.x', 'dir/sub', 'dir/sub/b.x', 'dir/sub/c.h', 'd1r/q.x', '*.x', 'a*', 'a',
-    'abc', 'x', 'xyz', '^x', 'x.x', 'c.h', 'c.c', 'dir/xq', 'q/sub/z', 'f.tmp-1', 'f.tmp-12', 'f.tmp-112', 'dir/f.tmp-1', 'a.xy',
+    'abc', 'x', 'xyz', '^x', 'x.x', 'c.h', 'c.c', 'dir/xq', 'q/sub/z', 'f.tmp-1', 'f.tmp-12', 'f.tmp-112', 'dir/f.tmp-1', 'a.xy', 'a1',
+    'ad', 'q5x', 'qdx', 'a/b.x', 'a/q/b.x', 'q^x', 'dir/sub/c.h/z',
   ];
 
   it('on lists of lines drawn from kinds keyed in different ways, `!` lines and their order included', () => {
@@ -321,6 +322,9 @@ describe('the pattern index (which lines an entry is matched against) gives the 
       ['*.[ch]', 'c.h', true],
       ['*.[ch]', 'c.x', false],
       ['?', 'a', true],
+      ['a\\d', 'a1', true],
+      ['a\\d', 'ad', false],
+      ['*\\dx', 'q5x', true],
       ['[a-z]', 'dir/sub', false],
     ] as const) {
       const patterns = parseDockerignore(lines);
