@@ -82,3 +82,31 @@ describe('ignore lines that start with a wildcard are tried only on names that e
     assert.ok(df010(out.findings).includes(AS_ROOT), out.findings.join('\n'));
   });
 });
+
+describe('the script path with a trailing slash as the glob destination (globwild, item 2)', () => {
+  // Lines whose end says nothing (`*.tmp-N*`): the index cannot leave them out, only not matching the files at all can.
+  const unkeyed = Array.from({ length: LINES }, (_, i) => `*.tmp-${i}*\n`).join('');
+
+  it('`COPY scripts/*.sh /usr/local/bin/start.sh/`: only folders and archives are matched against the ignore file', (t) => {
+    const out = work(large('COPY scripts/*.sh /usr/local/bin/start.sh/', unkeyed), tmp);
+    t.diagnostic(`*.tmp tests: ${out.tests} (${FILES} files, ${LINES} lines)`);
+    // A folder: every script lands in /usr/local/bin/start.sh/, none at the path itself.
+    assert.ok(df010(out.findings).includes(AS_ROOT), out.findings.join('\n'));
+    assert.ok(out.tests < (FILES * LINES) / 100, `${out.tests}`);
+  });
+
+  const cases: [string, string, readonly [string, string][], string][] = [
+    ['one match is copied into the folder, not to the path', 'COPY scripts/start.s* /usr/local/bin/start.sh/', [], AS_ROOT],
+    ['a matched folder lands its files at the path', 'COPY scripts/d* /usr/local/bin/start.sh/', [['/w/scripts/d/x', 'x']], AS_ROOT],
+    ['an archive ADD unpacks writes at the path', 'ADD scripts/* /usr/local/bin/start.sh/', [['/w/scripts/a.tar.gz', 'x']], AS_ROOT],
+    ['the files copied into /usr/local/bin/ (control)', 'COPY scripts/*.sh /usr/local/bin/', [], STEPS_DOWN],
+  ];
+  for (const [name, copy, extra, expected] of cases) {
+    it(name, () => {
+      const files = large(copy, 'ignored-dir-1/**\n');
+      for (const [p, text] of extra) files.set(p, text);
+      const out = work(files, () => false).findings;
+      assert.ok(df010(out).includes(expected), `${copy}: ${df010(out)}`);
+    });
+  }
+});

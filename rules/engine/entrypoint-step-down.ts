@@ -731,11 +731,11 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2). Without
           // a trailing slash the destination is a folder only past one match: whether there are two is told by the first two
           // entries sent, not by applying the ignore file to every entry (globslash); with fewer, that listing is all of them.
-          // At the destination itself (`COPY scripts/*.sh /usr/local/bin/start.sh`), two or more entries sent make it a folder:
-          // a file lands in it under its own name, below the path; only a folder or an archive ADD unpacks writes there, and
-          // the ignore file is applied to those alone (globslash2).
+          // At the destination itself (`COPY scripts/*.sh /usr/local/bin/start.sh`), two or more entries sent make it a folder,
+          // as a trailing slash does (`/usr/local/bin/start.sh/`): a file lands in it under its own name, below the path; only a
+          // folder or an archive ADD unpacks writes there, and the ignore file is applied to those alone (globslash2, globwild).
           const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined || (at === destAbs && destIsDir)) return all();
+            if (at === undefined) return all();
             if (!destIsDir) {
               const first = globMatches(ctx, rel, undefined, 2);
               if (first === undefined || first.length < 2) return at === destAbs ? toWrites(first) : writesBelow(first, at);
