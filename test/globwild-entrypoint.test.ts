@@ -110,3 +110,40 @@ describe('the script path with a trailing slash as the glob destination (globwil
     });
   }
 });
+
+describe('an ADD glob reads the first bytes of each file it matches once per analysis, not once per line (globwild, item 3)', () => {
+  const ADDS = 20;
+
+  /** The whole analysis over `files`, with the heads read (WorkspaceView.readHead) counted; and the findings. */
+  function heads(files: Map<string, string>): { reads: number; findings: string[] } {
+    let reads = 0;
+    const view = {
+      ...indexedView(files),
+      readHead: (p: string, max: number) => {
+        reads++;
+        const text = files.get(p);
+        return text === undefined ? undefined : Buffer.from(text, 'utf8').subarray(0, max);
+      },
+    };
+    const out = analyze(allRules, 'dockerfile', '/w/Dockerfile', files.get('/w/Dockerfile')!, view, DEFAULT_CONFIG);
+    return { reads, findings: out.findings.map((f) => `${f.code} ${f.severity} ${f.message}`) };
+  }
+
+  it(`${ADDS} lines \`ADD scripts/*.sh /usr/local/bin/\`: each matched file's head is read once`, (t) => {
+    const adds = Array.from({ length: ADDS }, () => 'ADD scripts/*.sh /usr/local/bin/').join('\n');
+    const files = large(adds, '');
+    // The repository's root: /w is the one folder the context may be (contextCandidates), so a file is read once.
+    files.set('/w/.git/HEAD', 'ref: refs/heads/main\n');
+    const out = heads(files);
+    t.diagnostic(`heads read: ${out.reads} (${FILES + 1} files, ${ADDS} ADD lines)`);
+    // Not archives: the script is copied to /usr/local/bin/start.sh by the last ADD and steps down.
+    assert.ok(df010(out.findings).includes(STEPS_DOWN), out.findings.join('\n'));
+    assert.ok(out.reads <= FILES + 1 + ADDS, `${out.reads}`);
+  });
+
+  it('an archive a later ADD line matches still writes over the script copied before it', () => {
+    const files = large('ADD scripts/*.sh /usr/local/bin/\nADD scripts/* /usr/local/bin/', '');
+    files.set('/w/scripts/payload', `${'\0'.repeat(257)}ustar\0${'\0'.repeat(250)}`);
+    assert.ok(df010(heads(files).findings).includes(AS_ROOT));
+  });
+});

@@ -998,12 +998,22 @@ function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir:
  */
 function localArchive(ctx: DockerfileContext, rel: string): boolean {
   if (/\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst|zstd))$/i.test(rel)) return true;
-  const contexts = contextCandidates(ctx);
-  return !contexts.unknown && contexts.dirs.some((dir) => {
-    const head = ctx.workspace.readHead?.(path.join(dir, rel), 512);
-    return head !== undefined && isArchiveHead(head);
-  });
+  // Once per analysis: each ADD glob into a folder asked asks of every file it matches, once per line (globwild).
+  const known = ctx.fact(ARCHIVES, () => new Map<string, boolean>());
+  let archive = known.get(rel);
+  if (archive === undefined) {
+    const contexts = contextCandidates(ctx);
+    archive = !contexts.unknown && contexts.dirs.some((dir) => {
+      const head = ctx.workspace.readHead?.(path.join(dir, rel), 512);
+      return head !== undefined && isArchiveHead(head);
+    });
+    known.set(rel, archive);
+  }
+  return archive;
 }
+
+/** localArchive's answers by context-relative path, a fact of the analysis' context (its workspace and build contexts). */
+const ARCHIVES = Symbol('localArchive');
 
 /** A function that computes once, when first called. */
 function once<T>(compute: () => T): () => T {
