@@ -147,3 +147,18 @@ describe('an ADD glob reads the first bytes of each file it matches once per ana
     assert.ok(df010(heads(files).findings).includes(AS_ROOT));
   });
 });
+
+describe('isExcluded tries only the lines that may match the path or a folder above it (globwild, leftover)', () => {
+  it('DF021 over `COPY certs/*.pem /certs/`, every key left out by the first line, does not try every later line on each', (t) => {
+    const files = new Map<string, string>([
+      ['/w/Dockerfile', 'FROM alpine:3.20\nCOPY certs/*.pem /certs/\nUSER 1000\n'],
+      ['/w/.dockerignore', `certs/*\n${Array.from({ length: LINES }, (_, i) => `*.tmp-${i}\n`).join('')}`],
+    ]);
+    for (let k = 0; k < FILES; k++) files.set(`/w/certs/key${k}.pem`, 'x\n');
+    const out = work(files, tmp);
+    t.diagnostic(`*.tmp tests: ${out.tests} (${FILES} files, ${LINES} lines)`);
+    // Every key is left out of the context: the COPY puts none in the image.
+    assert.deepEqual(out.findings.filter((f) => f.startsWith('DF021 ')), []);
+    assert.ok(out.tests < (FILES * LINES) / 100, `${out.tests}`);
+  });
+});

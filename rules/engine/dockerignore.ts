@@ -337,18 +337,33 @@ function computeParse(text: string): DockerignorePattern[] {
  */
 export function isExcluded(patterns: readonly DockerignorePattern[], relPath: string): boolean {
   const file = cleanPath(relPath);
-  const literal = patternIndex(patterns).literal;
+  const index = patternIndex(patterns);
   const parents: string[] = [];
   for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) parents.push(file.slice(0, at));
-  for (let i = patterns.length - 1; i >= 0; i--) {
+  // Only the patterns that may match the path or a folder above it (patternIndex): those of its first folder and the loose
+  // ones, whose end may end the name of the path or of one of those folders (globwild).
+  const candidates = new Set<number>();
+  const slash = file.indexOf('/');
+  const buckets = [index.bySegment.get(slash === -1 ? file : file.slice(0, slash)), index.loose];
+  for (const p of [...parents, file]) for (const bucket of buckets) if (bucket) bucketLines(bucket, p.slice(p.lastIndexOf('/') + 1), (i) => candidates.add(i));
+  for (const i of [...candidates].sort((a, b) => b - a)) {
     const p = patterns[i];
     // A pattern matches only paths that start with its literal beginning; a parent folder is the beginning of the path.
-    if (!p.re || !file.startsWith(literal[i])) continue;
-    let match = p.re.test(file);
-    for (let k = 0; !match && k < parents.length; k++) match = p.re.test(parents[k]);
+    if (!file.startsWith(index.literal[i])) continue;
+    let match = p.re!.test(file);
+    for (let k = 0; !match && k < parents.length; k++) match = p.re!.test(parents[k]);
     if (match) return !p.negate;
   }
   return false;
+}
+
+/** Calls `line` with each line of `bucket` that may match a path whose last part is `name`: those keyed by an end of it, and those whose end says nothing. */
+function bucketLines(bucket: Bucket, name: string, line: (i: number) => void): void {
+  for (const i of bucket.anyEnd) line(i);
+  for (const n of bucket.endLengths) {
+    if (n > name.length) break;
+    for (const i of bucket.byEnd.get(name.slice(name.length - n)) ?? []) line(i);
+  }
 }
 
 /**
@@ -372,16 +387,9 @@ export function matchEntry(patterns: readonly DockerignorePattern[], relPath: st
     hits[i] = 1;
     if (i > last) last = i;
   };
-  const testBucket = (bucket: Bucket | undefined): void => {
-    if (!bucket) return;
-    for (const i of bucket.anyEnd) test(i);
-    for (const n of bucket.endLengths) {
-      if (n > name.length) break;
-      for (const i of bucket.byEnd.get(name.slice(name.length - n)) ?? []) test(i);
-    }
-  };
-  testBucket(index.bySegment.get(slash === -1 ? file : file.slice(0, slash)));
-  testBucket(index.loose);
+  const segment = index.bySegment.get(slash === -1 ? file : file.slice(0, slash));
+  if (segment) bucketLines(segment, name, test);
+  bucketLines(index.loose, name, test);
   // The last pattern that matches decides, as isExcluded.
   return { excluded: last !== -1 && !patterns[last].negate, hits, last };
 }
