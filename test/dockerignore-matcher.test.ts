@@ -237,6 +237,103 @@ describe('.dockerignore patterns match as moby/patternmatcher matches them', () 
   });
 });
 
+/**
+ * The answer of every line tried, with no index: as patternmatcher's MatchesOrParentMatches, a line matches the path or a
+ * folder above it, and the last line that matches decides (an exclusion excludes, a `!` line re-includes).
+ */
+function everyLine(patterns: readonly DockerignorePattern[], path: string): boolean {
+  const parts = path.split('/');
+  let excluded = false;
+  for (const p of patterns) {
+    if (p.re && parts.some((_, k) => p.re!.test(parts.slice(0, k + 1).join('/')))) excluded = !p.negate;
+  }
+  return excluded;
+}
+
+/** isExcluded, and matchEntry's walk (each folder above the path first, passing its answer on), for one path. */
+function indexed(patterns: readonly DockerignorePattern[], path: string): { isExcluded: boolean; walk: boolean } {
+  const parts = path.split('/');
+  let parent;
+  for (let k = 1; k < parts.length; k++) parent = matchEntry(patterns, parts.slice(0, k).join('/'), parent);
+  return { isExcluded: isExcluded(patterns, path), walk: matchEntry(patterns, path, parent).excluded };
+}
+
+describe('the pattern index (which lines an entry is matched against) gives the answers of every line tried', () => {
+  // Lines keyed by their literal first folder, by how their last part ends, and neither; `!` lines among them.
+  const POOL = [
+    '*.x', '**/*.x', '**.x', '**/b.x', '*/b.x', 'dir/*.x', 'dir/**', 'dir/sub', 'd?r/*.x', '*', '?', '**', 'a?c', '[a-z]*.x',
+    '[a-z]', '\\*.x', '*\\*', 'a\\*', '*.[ch]', 'x.x', 'a*', '^x*', '*^x', '^x', 'dir/^x*', '**/sub/*', 'sub', '*.x*', 'b.x/**',
+    '*.tmp-1', '*.tmp-12', '*.TMP-1', '*.x/c', 'a\\d', '*\\dx', '*\\.x', 'a/**/b.x', '**^x', 'dir/*/c.h',
+  ];
+  const PATHS = [
+    'a.x', 'b.x', 'b.x/c', 'dir', 'dir/a.x', 'dir/b.x', 'dir/sub', 'dir/sub/b.x', 'dir/sub/c.h', 'd1r/q.x', '*.x', 'a*', 'a',
+    'abc', 'x', 'xyz', '^x', 'x.x', 'c.h', 'c.c', 'dir/xq', 'q/sub/z', 'f.tmp-1', 'f.tmp-12', 'f.tmp-112', 'dir/f.tmp-1', 'a.xy', 'a1',
+    'ad', 'q5x', 'qdx', 'a/b.x', 'a/q/b.x', 'q^x', 'dir/sub/c.h/z',
+  ];
+
+  it('on lists of lines drawn from kinds keyed in different ways, `!` lines and their order included', () => {
+    // A fixed pseudo-random sequence (a linear congruential generator), so a failure can be repeated.
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 1500; round++) {
+      const lines = Array.from({ length: 1 + next(6) }, () => `${next(3) === 0 ? '!' : ''}${POOL[next(POOL.length)]}`);
+      const patterns = parseDockerignore(lines.join('\n'));
+      for (const path of PATHS) {
+        const expected = everyLine(patterns, path);
+        assert.deepEqual(indexed(patterns, path), { isExcluded: expected, walk: expected }, `${lines.join(' | ')} on ${path}`);
+      }
+    }
+  });
+
+  it('a `^` is copied into the expression, where Go reads it as the start of the text: `^x*` leaves out `xyz`', () => {
+    // patternmatcher escapes only `.+()|{}$` (shouldEscape): `^x*` is `^^x[^/]*$`, which matches `xyz` and not `^xyz`.
+    for (const [lines, path, excluded] of [
+      ['^x*', 'xyz', true],
+      ['^x*', '^xyz', false],
+      ['^x*\n!^x*', 'xyz', false],
+      ['*^x', 'x', true],
+      ['^x/*', 'x/a', true],
+      ['^x', 'x', false],
+      ['^x', '^x', true],
+      ['a^x*', 'ax', false],
+    ] as const) {
+      const patterns = parseDockerignore(lines);
+      assert.equal(everyLine(patterns, path), excluded, `${lines} on ${path} (every line)`);
+      assert.deepEqual(indexed(patterns, path), { isExcluded: excluded, walk: excluded }, `${lines} on ${path}`);
+    }
+  });
+
+  it('a line keyed by how its last part ends still matches through a folder above the path: `*.x` leaves out `b.x/c`', () => {
+    for (const [lines, path, excluded] of [
+      ['*.x', 'b.x/c', true],
+      ['**/*.x', 'dir/sub.x/c', true],
+      ['*.x\n!b.x/c', 'b.x/c', false],
+      ['!*.x\n**', 'b.x/c', true],
+      ['**\n!*.x', 'b.x/c', false],
+      ['**\n!*.x\nb.x/*', 'b.x/c', true],
+      ['*.tmp-1', 'f.tmp-12', false],
+      ['*.tmp-12', 'f.tmp-12', true],
+      ['*2', 'f.tmp-12', true],
+      ['\\*.x', '*.x', true],
+      ['\\*.x', 'a.x', false],
+      ['*.[ch]', 'c.h', true],
+      ['*.[ch]', 'c.x', false],
+      ['?', 'a', true],
+      ['a\\d', 'a1', true],
+      ['a\\d', 'ad', false],
+      ['*\\dx', 'q5x', true],
+      ['[a-z]', 'dir/sub', false],
+    ] as const) {
+      const patterns = parseDockerignore(lines);
+      assert.equal(everyLine(patterns, path), excluded, `${lines} on ${path} (every line)`);
+      assert.deepEqual(indexed(patterns, path), { isExcluded: excluded, walk: excluded }, `${lines} on ${path}`);
+    }
+  });
+});
+
 describe("COPY source globs as Go's filepath.Match reads them", () => {
   it("the filepath.Match table, on one part of a path", () => {
     for (const [pattern, text, match, bad] of FILEPATH_MATCH) {

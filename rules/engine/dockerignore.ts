@@ -337,18 +337,33 @@ function computeParse(text: string): DockerignorePattern[] {
  */
 export function isExcluded(patterns: readonly DockerignorePattern[], relPath: string): boolean {
   const file = cleanPath(relPath);
-  const literal = patternIndex(patterns).literal;
+  const index = patternIndex(patterns);
   const parents: string[] = [];
   for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) parents.push(file.slice(0, at));
-  for (let i = patterns.length - 1; i >= 0; i--) {
+  // Only the patterns that may match the path or a folder above it (patternIndex): those of its first folder and the loose
+  // ones, whose end may end the name of the path or of one of those folders (globwild).
+  const candidates = new Set<number>();
+  const slash = file.indexOf('/');
+  const buckets = [index.bySegment.get(slash === -1 ? file : file.slice(0, slash)), index.loose];
+  for (const p of [...parents, file]) for (const bucket of buckets) if (bucket) bucketLines(bucket, p.slice(p.lastIndexOf('/') + 1), (i) => candidates.add(i));
+  for (const i of [...candidates].sort((a, b) => b - a)) {
     const p = patterns[i];
     // A pattern matches only paths that start with its literal beginning; a parent folder is the beginning of the path.
-    if (!p.re || !file.startsWith(literal[i])) continue;
-    let match = p.re.test(file);
-    for (let k = 0; !match && k < parents.length; k++) match = p.re.test(parents[k]);
+    if (!file.startsWith(index.literal[i])) continue;
+    let match = p.re!.test(file);
+    for (let k = 0; !match && k < parents.length; k++) match = p.re!.test(parents[k]);
     if (match) return !p.negate;
   }
   return false;
+}
+
+/** Calls `line` with each line of `bucket` that may match a path whose last part is `name`: those keyed by an end of it, and those whose end says nothing. */
+function bucketLines(bucket: Bucket, name: string, line: (i: number) => void): void {
+  for (const i of bucket.anyEnd) line(i);
+  for (const n of bucket.endLengths) {
+    if (n > name.length) break;
+    for (const i of bucket.byEnd.get(name.slice(name.length - n)) ?? []) line(i);
+  }
 }
 
 /**
@@ -356,7 +371,9 @@ export function isExcluded(patterns: readonly DockerignorePattern[], relPath: st
  * root), holds which patterns match that folder or a folder above it, so each entry is matched once against each
  * pattern rather than with each of its parent folders again. `hits` is what to pass for the entries of this one
  * (when it is a folder). Only the patterns that may match the entry are tested (patternIndex: those of its first folder
- * and those whose first folder has a wildcard), so an entry costs what may match it, not every line (globslash2).
+ * and those whose first folder has a wildcard, globslash2; of these, those whose end may end the entry's name, globwild),
+ * so an entry costs what may match it, not every line. The order they are tested in does not matter: the last that
+ * matches decides.
  */
 export function matchEntry(patterns: readonly DockerignorePattern[], relPath: string, parent?: EntryMatch): EntryMatch {
   const file = cleanPath(relPath);
@@ -364,13 +381,15 @@ export function matchEntry(patterns: readonly DockerignorePattern[], relPath: st
   const hits = parent ? parent.hits.slice() : new Uint8Array(patterns.length);
   let last = parent ? parent.last : -1;
   const slash = file.indexOf('/');
+  const name = file.slice(file.lastIndexOf('/') + 1);
   const test = (i: number): void => {
     if (hits[i] === 1 || !file.startsWith(index.literal[i]) || !patterns[i].re!.test(file)) return;
     hits[i] = 1;
     if (i > last) last = i;
   };
-  for (const i of index.bySegment.get(slash === -1 ? file : file.slice(0, slash)) ?? []) test(i);
-  for (const i of index.loose) test(i);
+  const segment = index.bySegment.get(slash === -1 ? file : file.slice(0, slash));
+  if (segment) bucketLines(segment, name, test);
+  bucketLines(index.loose, name, test);
   // The last pattern that matches decides, as isExcluded.
   return { excluded: last !== -1 && !patterns[last].negate, hits, last };
 }
@@ -385,16 +404,24 @@ export interface EntryMatch {
 
 /**
  * The patterns of an ignore file grouped by what they may match, made once per list (a WeakMap on the list, which
- * parseDockerignore keeps per text): every path a pattern matches starts with its literal beginning (`literal`, up to
- * its first wildcard or escape; '' for `**`-led ones), as compileIgnore anchors the expression there (`^`) but for a
- * suffix match, which starts with `**`. A pattern whose first folder is literal (`ignored-dir-1/**`, `scripts/task*`)
- * or that is exact (`node_modules`) may only match paths in that first folder: `bySegment`, by it; the others
- * (`*.pem`, `**.key`, `scripts*`): `loose`, tried on every path. Patterns that cannot be read are in neither.
+ * parseDockerignore keeps per text): every path a pattern matches starts with its literal beginning (`literal`,
+ * literalStart), and ends with its literal end (literalEnd). A pattern whose first folder is literal (`ignored-dir-1/**`,
+ * `scripts/task*`) or that is exact (`node_modules`) may only match paths in that first folder: `bySegment`, by it; the
+ * others (`*.pem`, `**.key`, `scripts*`): `loose`, tried on every path. In each, by the last part of its literal end (after
+ * its last `/`; the whole end when it has none): a path it matches has a name (last part) that ends so (`*.tmp-7`: names
+ * ending in `.tmp-7`). Patterns that cannot be read are in neither.
  */
 interface PatternIndex {
   literal: string[];
-  bySegment: Map<string, number[]>;
-  loose: number[];
+  bySegment: Map<string, Bucket>;
+  loose: Bucket;
+}
+
+/** Patterns by how the name of a path they match ends (`byEnd`, with the lengths of its keys, shortest first), and those whose end says nothing (`anyEnd`: `*`, `dir/**`, `*.[ch]`). */
+interface Bucket {
+  byEnd: Map<string, number[]>;
+  endLengths: number[];
+  anyEnd: number[];
 }
 
 const indexes = new WeakMap<readonly DockerignorePattern[], PatternIndex>();
@@ -402,20 +429,32 @@ const indexes = new WeakMap<readonly DockerignorePattern[], PatternIndex>();
 function patternIndex(patterns: readonly DockerignorePattern[]): PatternIndex {
   const hit = indexes.get(patterns);
   if (hit) return hit;
-  const made: PatternIndex = { literal: [], bySegment: new Map(), loose: [] };
+  const bucket = (): Bucket => ({ byEnd: new Map(), endLengths: [], anyEnd: [] });
+  const made: PatternIndex = { literal: [], bySegment: new Map(), loose: bucket() };
   for (const [i, p] of patterns.entries()) {
-    const literal = literalStart(p.pattern);
+    const literal = literalStart(p);
     made.literal.push(literal);
     if (!p.re) continue;
     const slash = literal.indexOf('/');
     const segment = slash !== -1 ? literal.slice(0, slash) : p.kind === 'exact' ? literal : undefined;
-    if (segment === undefined) made.loose.push(i);
+    let into = made.loose;
+    if (segment !== undefined) {
+      into = made.bySegment.get(segment) ?? bucket();
+      made.bySegment.set(segment, into);
+    }
+    const end = literalEnd(p);
+    const key = end.slice(end.lastIndexOf('/') + 1);
+    if (key === '') into.anyEnd.push(i);
     else {
-      const list = made.bySegment.get(segment);
+      const list = into.byEnd.get(key);
       if (list) list.push(i);
-      else made.bySegment.set(segment, [i]);
+      else {
+        into.byEnd.set(key, [i]);
+        if (!into.endLengths.includes(key.length)) into.endLengths.push(key.length);
+      }
     }
   }
+  for (const b of [made.loose, ...made.bySegment.values()]) b.endLengths.sort((a, c) => a - c);
   indexes.set(patterns, made);
   return made;
 }
@@ -429,16 +468,41 @@ export function mayReincludeBelow(patterns: readonly DockerignorePattern[], relP
   const dir = `${cleanPath(relPath)}/`;
   for (const p of patterns) {
     if (!p.negate || !p.re) continue;
-    const literal = literalStart(p.pattern);
+    const literal = literalStart(p);
     if (literal.startsWith(dir) || dir.startsWith(literal)) return true;
   }
   return false;
 }
 
-/** The beginning of a pattern before its first wildcard or escape: every path it matches starts so. */
-function literalStart(pattern: string): string {
-  const at = pattern.search(/[*?[\\]/);
-  return at === -1 ? pattern : pattern.slice(0, at);
+/**
+ * The beginning of a pattern that every path it matches starts with: an exact pattern is the path itself, a prefix one
+ * (`dir/**`) its text before the `**` (patternmatcher compares the strings); otherwise the text before the first wildcard,
+ * escape or `^` ('' for a suffix pattern, which starts with `**`). In an expression a `^` is copied as it is, where Go reads
+ * it as the start of the text (shouldEscape escapes only `.+()|{}$`), so `^x*` (`^^x[^/]*$`) matches `xyz`: what follows a
+ * `^` is not where a match starts.
+ */
+function literalStart(p: DockerignorePattern): string {
+  if (p.kind === 'exact') return p.pattern;
+  if (p.kind === 'prefix') return p.pattern.slice(0, -2);
+  const at = p.pattern.search(/[*?[\\^]/);
+  return at === -1 ? p.pattern : p.pattern.slice(0, at);
+}
+
+/**
+ * The end of a pattern that every path it matches ends with: an exact pattern is the path itself; a prefix one (`dir/**`)
+ * says nothing (''); a suffix one (`**.pem`, `**` and `/.env`) is its text after the `**`, without the `/` (patternmatcher:
+ * the path ends with it, or is it without the `/`); otherwise the text after the last wildcard, escape, `[`, `]` or `^`,
+ * and after the character an escape takes (`\d` is a digit there), which compileIgnore writes as itself before the closing
+ * `$` (`*.tmp-7`: `.tmp-7`; `*.[ch]`, `dir/*`: '').
+ */
+function literalEnd(p: DockerignorePattern): string {
+  if (p.kind === 'exact') return p.pattern;
+  if (p.kind === 'prefix') return '';
+  if (p.kind === 'suffix') return p.pattern.slice(2).replace(/^\//, '');
+  // After an escape, the character escaped too (`\d` is a digit in Go's expression).
+  const escape = p.pattern.lastIndexOf('\\');
+  const at = Math.max(...[...'*?[]^'].map((c) => p.pattern.lastIndexOf(c) + 1), escape === -1 ? 0 : escape + 2);
+  return p.pattern.slice(at);
 }
 
 /** The ignore file that applies to a build: `<Dockerfile>.dockerignore` when it exists, else `<context>/.dockerignore`. */

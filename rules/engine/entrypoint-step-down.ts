@@ -731,11 +731,11 @@ function imageWrites(ctx: DockerfileContext, chain: readonly Stage[]): ImageWrit
           // unpacks, a folder that holds an entry of its name; the ignore file is applied to those alone (review55b, F2). Without
           // a trailing slash the destination is a folder only past one match: whether there are two is told by the first two
           // entries sent, not by applying the ignore file to every entry (globslash); with fewer, that listing is all of them.
-          // At the destination itself (`COPY scripts/*.sh /usr/local/bin/start.sh`), two or more entries sent make it a folder:
-          // a file lands in it under its own name, below the path; only a folder or an archive ADD unpacks writes there, and
-          // the ignore file is applied to those alone (globslash2).
+          // At the destination itself (`COPY scripts/*.sh /usr/local/bin/start.sh`), two or more entries sent make it a folder,
+          // as a trailing slash does (`/usr/local/bin/start.sh/`): a file lands in it under its own name, below the path; only a
+          // folder or an archive ADD unpacks writes there, and the ignore file is applied to those alone (globslash2, globwild).
           const expand = (at?: string): Write[] | undefined => {
-            if (at === undefined || (at === destAbs && destIsDir)) return all();
+            if (at === undefined) return all();
             if (!destIsDir) {
               const first = globMatches(ctx, rel, undefined, 2);
               if (first === undefined || first.length < 2) return at === destAbs ? toWrites(first) : writesBelow(first, at);
@@ -998,12 +998,22 @@ function folderEntries(ctx: DockerfileContext, rel: string): { rel: string; dir:
  */
 function localArchive(ctx: DockerfileContext, rel: string): boolean {
   if (/\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst|zstd))$/i.test(rel)) return true;
-  const contexts = contextCandidates(ctx);
-  return !contexts.unknown && contexts.dirs.some((dir) => {
-    const head = ctx.workspace.readHead?.(path.join(dir, rel), 512);
-    return head !== undefined && isArchiveHead(head);
-  });
+  // Once per analysis: each ADD glob into a folder asked asks of every file it matches, once per line (globwild).
+  const known = ctx.fact(ARCHIVES, () => new Map<string, boolean>());
+  let archive = known.get(rel);
+  if (archive === undefined) {
+    const contexts = contextCandidates(ctx);
+    archive = !contexts.unknown && contexts.dirs.some((dir) => {
+      const head = ctx.workspace.readHead?.(path.join(dir, rel), 512);
+      return head !== undefined && isArchiveHead(head);
+    });
+    known.set(rel, archive);
+  }
+  return archive;
 }
+
+/** localArchive's answers by context-relative path, a fact of the analysis' context (its workspace and build contexts). */
+const ARCHIVES = Symbol('localArchive');
 
 /** A function that computes once, when first called. */
 function once<T>(compute: () => T): () => T {
