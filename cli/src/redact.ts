@@ -21,7 +21,7 @@
  * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`), and
  *   whatever else the engine masks in messages and titles (maskSecretValues: what the value readers recognise under any name).
  */
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, looksLikeIssuedCredential, maskSecretValues } from '../../rules/engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, looksLikeTokenUser, maskSecretValues } from '../../rules/engine/secrets';
 
 const MASK = '********';
 
@@ -126,15 +126,6 @@ function isInterpolation(value: string): boolean {
 /** Whether a URL's query parameter holds a credential (see QUERY_PARAMETER). */
 function isQueryCredential(name: string, value: string): boolean {
   return QUERY_PASSWORD_NAME.test(name) || QUERY_SIGNATURE_NAME.test(name) || isCredentialNameFor(name, value);
-}
-
-/**
- * Whether a URL's user, written with no password, is a token rather than a name (`git`, `deploy`): one that looks issued
- * (looksLikeIssuedCredential: a known format, or a random string of 16 characters or more) or GitHub's 40 hexadecimal digits
- * of an OAuth token of the classic format.
- */
-function looksLikeTokenUser(user: string): boolean {
-  return looksLikeIssuedCredential(user) || /^[0-9a-f]{40}$/i.test(user);
 }
 
 function masked(value: string): string {

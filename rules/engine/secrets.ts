@@ -356,6 +356,37 @@ export function urlPasswords(raw: string): { start: number; end: number }[] {
   return urlCredentials(raw).filter((c) => c.scheme.toLowerCase() !== 'nulldb').map(({ start, end }) => ({ start, end }));
 }
 
+/**
+ * Whether a URL's user, written with no password, is a token rather than a name (`git`, `deploy`): one that looks issued
+ * (looksLikeIssuedCredential: a known format, or a random string of 16 characters or more) or GitHub's 40 hexadecimal digits
+ * of an OAuth token of the classic format (`https://<token>@github.com/…`, a common way to give git a token).
+ */
+export function looksLikeTokenUser(user: string): boolean {
+  return looksLikeIssuedCredential(user) || /^[0-9a-f]{40}$/i.test(user);
+}
+
+/** A URL's authority up to its last `@` (the userinfo), as URL_USERINFO reads one: a user with no `:` is written alone. */
+const URL_USER_ONLY = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#'"]*)@/gi;
+
+/**
+ * The tokens written as a URL's user with no password (`https://<token>@github.com/acme/app.git`): a user that
+ * looksLikeTokenUser, not a name (`git@`, `deploy@`) nor a reference (`${GIT_TOKEN}@`). The scheme and the token's
+ * offsets in the value, never the token (review 56c, L1). DC040 and DF020 read values with it (connectionPasswords), DF022 a
+ * RUN's words.
+ */
+export function urlTokenUsers(raw: string): { scheme: string; start: number; end: number }[] {
+  const out: { scheme: string; start: number; end: number }[] = [];
+  if (!raw.includes('@') || !raw.includes('://')) return out;
+  URL_USER_ONLY.lastIndex = 0;
+  for (let m = URL_USER_ONLY.exec(raw); m; m = URL_USER_ONLY.exec(raw)) {
+    const user = m[2];
+    if (user.includes(':') || /[$`{}]/.test(user) || !looksLikeTokenUser(user)) continue;
+    const start = m.index + m[0].length - 1 - user.length;
+    out.push({ scheme: m[1], start, end: start + user.length });
+  }
+  return out;
+}
+
 /** What output shows in place of a secret value. */
 export const SECRET_MASK = '********';
 
