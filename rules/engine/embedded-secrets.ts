@@ -87,16 +87,20 @@ function goDsnPasswords(raw: string): { start: number; end: number }[] {
 
 /**
  * `password=…` in a keyword/value connection string of libpq (`host=db user=app password=x
- * dbname=app`; also read by Go's pgx and lib/pq), with the password's offsets in `raw`: only an
- * unquoted value, in a string that has another libpq keyword.
+ * dbname=app`; also read by Go's pgx and lib/pq), with the password's offsets in `raw`: an unquoted
+ * value or the text inside single quotes (`password='a b'`), in a string that has another libpq keyword.
  */
 function libpqPasswords(raw: string): { start: number; end: number }[] {
-  if (!raw.includes('password=')) return [];
-  if (!/(?:^|\s)(?:host|hostaddr|dbname|user|port|sslmode)=/.test(raw)) return [];
-  const m = /(?:^|\s)password=([^\s'"\\]+)(?=\s|$)/.exec(raw);
+  if (!raw.includes('password')) return [];
+  if (!/(?:^|\s)(?:host|hostaddr|dbname|user|port|sslmode)\s*=/.test(raw)) return [];
+  // libpq: "Spaces around the equal sign are optional. To write an empty value, or a value containing spaces, surround it
+  // with single quotes […]. Single quotes and backslashes within a value must be escaped with a backslash" (the value as
+  // written between the quotes, escapes included: the text the program reads stays the same when it is moved).
+  const m = /(?:^|\s)password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s'"\\]+))(?=\s|$)/.exec(raw);
   if (!m) return [];
-  const start = m.index + m[0].length - m[1].length;
-  return [{ start, end: start + m[1].length }];
+  const value = m[1] ?? m[2];
+  const start = m.index + m[0].length - value.length - (m[1] !== undefined ? 1 : 0);
+  return [{ start, end: start + value.length }];
 }
 
 /**
@@ -240,7 +244,7 @@ export interface ConnectionPassword {
 export function connectionPasswords(name: string, raw: string): ConnectionPassword[] {
   const neo4j = neo4jAuthPassword(name, raw);
   // Each reader needs one of these in the value (most values have none: no list is built).
-  if (neo4j === undefined && !raw.includes('@') && !raw.includes('?') && !raw.includes('password=')) return [];
+  if (neo4j === undefined && !raw.includes('@') && !raw.includes('?') && !raw.includes('password')) return [];
   const tag = (form: ConnectionPassword['form']) => (p: { start: number; end: number }): ConnectionPassword => ({ start: p.start, end: p.end, form });
   return [
     ...(neo4j ? [tag('neo4j')(neo4j)] : []),

@@ -337,6 +337,16 @@ export interface UrlCredential {
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
 const URL_USERINFO_QUOTED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$'"]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#'"])*)@/gi;
 
+/**
+ * A password with an unencoded `?` or `#` (`postgres://app:pa#ss@db/app`), where URL_USERINFO finds none: libpq reads the
+ * userinfo up to the first `@` or `/` (fe-connect.c, conninfo_uri_parse_options; Go's pgx and SQLAlchemy's URLs alike), so
+ * both are password characters there, while a WHATWG URL parser would end the authority at them. The password is written
+ * in the text either way: it runs from the user's `:` to the first `@`, holds no `/` or blank, and what precedes its first
+ * `?`/`#` is no port (`http://localhost:8080?email=ops@example.com` holds none).
+ */
+const URL_USERINFO_DELIMITED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$@]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/@?#])*[?#][^\s/@]*)@/gi;
+const URL_USERINFO_DELIMITED_QUOTED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$@'"]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/@?#'"])*[?#][^\s/@'"]*)@/gi;
+
 export function urlCredentials(raw: string, options: { quotes?: boolean } = {}): UrlCredential[] {
   const out: UrlCredential[] = [];
   if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
@@ -346,7 +356,16 @@ export function urlCredentials(raw: string, options: { quotes?: boolean } = {}):
     const start = m.index + m[0].length - 1 - m[3].length;
     out.push({ scheme: m[1], user: m[2], start, end: start + m[3].length });
   }
-  return out;
+  if (!/[?#]/.test(raw)) return out;
+  const delimited = options.quotes ? URL_USERINFO_DELIMITED_QUOTED : URL_USERINFO_DELIMITED;
+  delimited.lastIndex = 0;
+  for (let m = delimited.exec(raw); m; m = delimited.exec(raw)) {
+    const start = m.index + m[0].length - 1 - m[3].length;
+    // A port before the query or fragment (`host:8080?…@…`), or a URL the first reading read already.
+    if (/^[0-9]*[?#]/.test(m[3]) || out.some((c) => c.start <= start + m![3].length && start <= c.end)) continue;
+    out.push({ scheme: m[1], user: m[2], start, end: start + m[3].length });
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** `scheme://user:password@` in a value (urlCredentials), with the password's offsets in `raw`. */
