@@ -885,6 +885,29 @@ describe('review 56c: URL query credentials, a token as a URL\'s user and npm\'s
   });
 });
 
+describe('review 56c, L4: the dry run masks a token pasted as a list item and an htpasswd hash in its context lines', () => {
+  const T = { pasted: 'Zq12PastedRandomKeyAbcdef0123', salt: 'Zq12Salt', hash: 'Zq12HashValue0123' } as const;
+
+  it('the redaction masks them, and leaves names and other list items as written', () => {
+    assert.equal(redactSecretsInLine(`      - ${T.pasted}`), '      - ********');
+    assert.equal(redactSecretsInLine(`      - "${T.pasted}"`), '      - "********"');
+    assert.equal(redactSecretsInLine(`      - "traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$${T.salt}$$${T.hash}"`), '      - "traefik.http.middlewares.auth.basicauth.users=admin:********"');
+    assert.equal(redactSecretsInLine(`  traefik.http.middlewares.a.basicauth.users: "admin:$2y$05$${T.hash},bob:{SHA}${T.salt}="`), '  traefik.http.middlewares.a.basicauth.users: "admin:********,bob:********"');
+    for (const kept of ['      - NODE_ENV', '      - DEBUG=1', '      - ./data:/var/lib/app', '      - "8080:80"', '      - postgres_data_volume_2024', '      - traefik.http.routers.app.rule=Host(`example.com`)', '      - PRICE=$$5']) assert.equal(redactSecretsInLine(kept), kept);
+  });
+
+  it('--fix-dry-run shows them masked around a change', () => {
+    const dir = workspace({
+      'compose.yaml': ['services:', '  app:', '    image: ghcr.io/acme/app:1.0.0', '    environment:', `      - ${T.pasted}`, '      - DB_PASSWORD=Zq12PwListItem', '    labels:', `      - "traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$${T.salt}$$${T.hash}"`, ''].join('\n'),
+      '.gitignore': '.env\n',
+    });
+    const dry = spawnSync(process.execPath, [CLI, 'check', '--fix-dry-run', '.'], { cwd: dir, encoding: 'utf8', env: isolatedEnv() });
+    assert.match(dry.stdout, /^ {7}- \*{8}$/m, dry.stdout);
+    assert.match(dry.stdout, /basicauth\.users=admin:\*{8}"$/m, dry.stdout);
+    assert.deepEqual(findLeaks(dry.stdout + dry.stderr, T), [], dry.stdout);
+  });
+});
+
 describe('the .env.example template DR002 writes', () => {
   it('keeps only values that cannot be secrets, so a copy still starts the stack (a user:password is no image or address: review 17, probe dc-01; review 18, probes 05-06)', () => {
     const kept: [string, string][] = [['COMPOSE_PROJECT_NAME', 'shop'], ['REDIS_HOST', 'redis'], ['REDIS_ADDR', 'redis:6379'], ['PYTHONPATH', '/app/pythonpath'], ['SENTRY_IMAGE', 'getsentry/sentry:nightly'], ['SNUBA_IMAGE', 'ghcr.io/getsentry/snuba:25.1.0'], ['DEBUG', 'true'], ['PORT', '8080'], ['SMTP_SERVER', 'mail.example.com:587'], ['APP_IMG', 'nginx:stable-alpine'], ['ZOOKEEPER_CONNECT', 'zookeeper:2181']];
