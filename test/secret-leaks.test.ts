@@ -872,7 +872,8 @@ describe('review 56c: URL query credentials, a token as a URL\'s user and npm\'s
     const dry = run(['check', '--fix-dry-run', '.'], dir);
     // (DF022 reports the query credentials since 7d52ee80: their whole word is masked where it found them.)
     assert.match(dry.stdout, /^\+ {4}&& curl -fsSL (?:"https:\/\/api\.example\.com\/v1\/data\?access_token=\*{8}"|\*{8}) -o \/tmp\/d\.json/m, `the merge is shown: ${dry.stdout}`);
-    assert.match(dry.stdout, /^-CMD git clone https:\/\/\*{8}@github\.com\/acme\/app\.git \/src$/m, 'the token as a URL\'s user is masked by its form');
+    // (DF022 reports a random token as a URL's user since review 56c's L1 was fixed: its whole word is masked where it found it.)
+    assert.match(dry.stdout, /^-CMD git clone (?:https:\/\/\*{8}@github\.com\/acme\/app\.git|\*{8}) \/src$/m, 'the token as a URL\'s user is masked');
     assert.deepEqual(findLeaks(dry.stdout + dry.stderr, T), [], dry.stdout);
     type Item = { code: string; fix: { title: string; changes: unknown; withheld?: boolean } | null };
     const json = JSON.parse(run(['check', '--format', 'json', '.'], dir).stdout) as Item[];
@@ -881,6 +882,29 @@ describe('review 56c: URL query credentials, a token as a URL\'s user and npm\'s
       const r = run(['check', '--format', format, '.'], dir);
       assert.deepEqual(findLeaks(r.stdout + r.stderr, T), [], format);
     }
+  });
+});
+
+describe('review 56c, L4: the dry run masks a token pasted as a list item and an htpasswd hash in its context lines', () => {
+  const T = { pasted: 'Zq12PastedRandomKeyAbcdef0123', salt: 'Zq12Salt', hash: 'Zq12HashValue0123' } as const;
+
+  it('the redaction masks them, and leaves names and other list items as written', () => {
+    assert.equal(redactSecretsInLine(`      - ${T.pasted}`), '      - ********');
+    assert.equal(redactSecretsInLine(`      - "${T.pasted}"`), '      - "********"');
+    assert.equal(redactSecretsInLine(`      - "traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$${T.salt}$$${T.hash}"`), '      - "traefik.http.middlewares.auth.basicauth.users=admin:********"');
+    assert.equal(redactSecretsInLine(`  traefik.http.middlewares.a.basicauth.users: "admin:$2y$05$${T.hash},bob:{SHA}${T.salt}="`), '  traefik.http.middlewares.a.basicauth.users: "admin:********,bob:********"');
+    for (const kept of ['      - NODE_ENV', '      - DEBUG=1', '      - ./data:/var/lib/app', '      - "8080:80"', '      - postgres_data_volume_2024', '      - traefik.http.routers.app.rule=Host(`example.com`)', '      - PRICE=$$5']) assert.equal(redactSecretsInLine(kept), kept);
+  });
+
+  it('--fix-dry-run shows them masked around a change', () => {
+    const dir = workspace({
+      'compose.yaml': ['services:', '  app:', '    image: ghcr.io/acme/app:1.0.0', '    environment:', `      - ${T.pasted}`, '      - DB_PASSWORD=Zq12PwListItem', '    labels:', `      - "traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$${T.salt}$$${T.hash}"`, ''].join('\n'),
+      '.gitignore': '.env\n',
+    });
+    const dry = spawnSync(process.execPath, [CLI, 'check', '--fix-dry-run', '.'], { cwd: dir, encoding: 'utf8', env: isolatedEnv() });
+    assert.match(dry.stdout, /^ {7}- \*{8}$/m, dry.stdout);
+    assert.match(dry.stdout, /basicauth\.users=admin:\*{8}"$/m, dry.stdout);
+    assert.deepEqual(findLeaks(dry.stdout + dry.stderr, T), [], dry.stdout);
   });
 });
 

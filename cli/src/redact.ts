@@ -18,10 +18,12 @@
  * - a credential-named key inside a quoted value (`o: "username=svc,password=x"`, the mount options of a CIFS volume);
  * - the literal default of an interpolation under such a key or of such a variable (`${DB_PASSWORD:-x}`);
  * - the credential of an HTTP header (`Authorization: Bearer x`, `Authorization: token x`, GitLab's `PRIVATE-TOKEN: x`);
+ * - a token pasted as a list item with no name (`- <token>`: looksLikeTokenUser) and an htpasswd hash after `user:`
+ *   (Traefik's `basicauth.users=admin:$$apr1$$…`): review 56c, L4;
  * - a value in a documented token format anywhere (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `npm_…`, `AKIA…`), and
  *   whatever else the engine masks in messages and titles (maskSecretValues: what the value readers recognise under any name).
  */
-import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, looksLikeIssuedCredential, maskSecretValues } from '../../rules/engine/secrets';
+import { CREDENTIAL_HEADER_NAME, CREDENTIAL_HEADER_SCHEME, isCredentialNameFor, isCredentialOption, isPathOrNextOption, looksLikeTokenUser, maskSecretValues } from '../../rules/engine/secrets';
 
 const MASK = '********';
 
@@ -107,6 +109,19 @@ const NETRC_LINE = /\bmachine\s+\S|[._]netrc\b|^\s*(?:login\s+\S+\s+)?password\s
 /** netrc's `password <value>` token pair (blank- or `\n`-separated, as echo -e and printf write it). */
 const NETRC_PASSWORD = /((?:^|(?<=\s|\\[nt]))password(?:\s+|\\[nt]))((?:[^\s"'\\]|\\(?![nt]))+)/g;
 
+/**
+ * A token pasted as a list item with no name (`- <token>` in a compose `environment:` list: Compose reads it as a variable
+ * name, but the text is the secret; review 56c, L4): masked when it looks issued (looksLikeTokenUser). No `=` but a base64
+ * padding: `- NAME=value` is a variable, whose value the other readers judge.
+ */
+const BARE_LIST_ITEM = /^(\s*-\s+)(["']?)([A-Za-z0-9_\-+/.]{16,512}={0,2})\2(\s*(?:#.*)?)$/;
+/**
+ * An htpasswd line's hash given in a setting (Traefik's `basicauth.users=admin:$$apr1$$…`, `usersfile` content): the
+ * apr1/bcrypt/SHA-crypt/`{SHA}` hash after `user:`, `$` doubled as Compose escapes it or not (review 56c, L4). A hash is
+ * not the password, but it can be attacked offline, so it is not printed.
+ */
+const HTPASSWD_HASH = /((?:^|[\s"',=])[^\s"',=:$]+:)((?:\$\$?(?:apr1|2[aby]|5|6)\$\$?|\{SHA\})[^\s"',]+)/g;
+
 /** Neo4j's `NEO4J_AUTH=<user>/<password>` (DC040 reads it): the password after the slash. */
 const NEO4J_AUTH = /(\bNEO4J_AUTH["']?\s*[:=]\s*["']?[^\s/"']+\/)([^\s"',}]+)/gi;
 
@@ -126,15 +141,6 @@ function isInterpolation(value: string): boolean {
 /** Whether a URL's query parameter holds a credential (see QUERY_PARAMETER). */
 function isQueryCredential(name: string, value: string): boolean {
   return QUERY_PASSWORD_NAME.test(name) || QUERY_SIGNATURE_NAME.test(name) || isCredentialNameFor(name, value);
-}
-
-/**
- * Whether a URL's user, written with no password, is a token rather than a name (`git`, `deploy`): one that looks issued
- * (looksLikeIssuedCredential: a known format, or a random string of 16 characters or more) or GitHub's 40 hexadecimal digits
- * of an OAuth token of the classic format.
- */
-function looksLikeTokenUser(user: string): boolean {
-  return looksLikeIssuedCredential(user) || /^[0-9a-f]{40}$/i.test(user);
 }
 
 function masked(value: string): string {
@@ -159,6 +165,9 @@ export function redactSecretsInLine(line: string): string {
   if (NETRC_LINE.test(out)) out = out.replace(NETRC_PASSWORD, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(NEO4J_AUTH, (m, head: string, pw: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}`));
   out = out.replace(HEADER_CREDENTIAL, (m, head: string, value: string) => (isInterpolation(value) || value === MASK ? m : `${head}${MASK}`));
+  if (out.includes('$') || out.includes('{SHA}')) out = out.replace(HTPASSWD_HASH, (_m, head: string) => `${head}${MASK}`);
+  const bare = BARE_LIST_ITEM.exec(out);
+  if (bare && looksLikeTokenUser(bare[3])) out = `${bare[1]}${bare[2]}${MASK}${bare[2]}${bare[4]}`;
   out = maskSecretValues(out, MASK);
   out = out.replace(GO_DSN_PASSWORD, (m, head: string, pw: string, at: string) => (isInterpolation(pw) || pw === MASK ? m : `${head}${MASK}${at}`));
   return maskKeyValues(out);

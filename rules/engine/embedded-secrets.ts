@@ -1,12 +1,12 @@
 /**
  * Credentials written inside a value, whatever the variable's name: a connection string's password (a
- * URL's userinfo or query, the DSN of Go's MySQL driver, libpq's keyword/value form, Neo4j's
+ * URL's userinfo or query; a credential-named query parameter, a token as a URL's user), the DSN of Go's MySQL driver, libpq's keyword/value form, Neo4j's
  * `NEO4J_AUTH`), and a credential in a configuration that a variable carries whole (`key: value` lines,
  * a one-line JSON object, a Java system property, a JAAS config, an Azure Storage connection string's
  * `AccountKey=`, GitLab's Ruby settings). DC040 reads Compose `environment:` and `build.args` values with
  * them, DF020 Dockerfile ENV and ARG values: one reading for both. Values are never copied into messages.
  */
-import { isCredentialName, isCredentialNameFor, isPathLike, isPlaceholderValue, isTemplatePlaceholder, urlPasswords } from './secrets';
+import { isCredentialName, isCredentialNameFor, isPathLike, isPlaceholderValue, isTemplatePlaceholder, urlPasswords, urlTokenUsers } from './secrets';
 import { tokenKind } from './secret-tokens';
 
 /** Names of settings about a password rather than a password (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`). */
@@ -27,28 +27,48 @@ export function isPlaceholderPassword(value: string): boolean {
   return /^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\{\{[^}]*\}\}|\*+|x{3,}|\.\.\.|\u2026|%[sv]|%\([^)]*\)s|invalid|unset|undefined|disabled|placeholder|dummy|empty|none|null)$/i.test(v);
 }
 
+/** A credential given as a URL's query parameter: the URL's scheme, the parameter's name as written, the value's offsets in the text. */
+export interface QueryCredential {
+  scheme: string;
+  name: string;
+  start: number;
+  end: number;
+}
+
 /**
- * A password given as a query parameter of a URL (`jdbc:postgresql://db/app?user=app&password=x`,
- * nocodb's `pg://db:5432?u=app&p=x&d=app`: `p` only beside `u`), with the password's offsets in `raw`.
+ * The credentials given as query parameters of the URLs in a text: a password's name (`?password=`,
+ * `jdbc:postgresql://db/app?user=app&password=x`; nocodb's `pg://db:5432?u=app&p=x&d=app`: `p` only beside `u`), or a
+ * credential's (isCredentialNameFor, as DF020 and DC040 judge names: MaxMind's `&license_key=`, GitLab's
+ * `?private_token=`, OAuth 2.0's `?access_token=` (RFC 6750, section 2.3), `?api_key=`; a generic `key`/`auth` only
+ * with a value that looks issued). The values as written (the caller tells a literal from a reference); an empty one
+ * is none. DC040 and DF020 read values with it (connectionPasswords), DF022 the words of a RUN (review 56c, L1).
  */
-function urlQueryPasswords(raw: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
+export function urlQueryCredentials(raw: string): QueryCredential[] {
+  const out: QueryCredential[] = [];
   if (!raw.includes('?') || !raw.includes('://')) return out;
-  const re = /\b[a-z][a-z0-9+.:-]*:\/\/[^\s?#]*\?([^\s#"']*)/gi;
+  const re = /\b([a-z][a-z0-9+.:-]*):\/\/[^\s?#"']*\?([^\s#"']*)/gi;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
-    const queryStart = m.index + m[0].length - m[1].length;
+    const scheme = m[1].toLowerCase();
+    const queryStart = m.index + m[0].length - m[2].length;
     const params: { name: string; start: number; end: number }[] = [];
     let at = queryStart;
-    for (const part of m[1].split('&')) {
+    for (const part of m[2].split('&')) {
       const eq = part.indexOf('=');
-      if (eq > 0) params.push({ name: part.slice(0, eq).toLowerCase(), start: at + eq + 1, end: at + part.length });
+      if (eq > 0) params.push({ name: part.slice(0, eq), start: at + eq + 1, end: at + part.length });
       at += part.length + 1;
     }
-    const hasUser = params.some((q) => q.name === 'u');
-    for (const q of params) if ((/^(?:password|passwd|pwd|pass)$/.test(q.name) || (q.name === 'p' && hasUser)) && q.end > q.start) out.push({ start: q.start, end: q.end });
+    const hasUser = params.some((q) => q.name.toLowerCase() === 'u');
+    for (const q of params) {
+      if (q.end <= q.start) continue;
+      const lower = q.name.toLowerCase();
+      if (QUERY_PASSWORD_NAME.test(lower) || (lower === 'p' && hasUser) || isCredentialNameFor(q.name, raw.slice(q.start, q.end))) out.push({ scheme, ...q });
+    }
   }
   return out;
 }
+
+/** The names of a password as a URL's query parameter. */
+const QUERY_PASSWORD_NAME = /^(?:password|passwd|pwd|pass)$/;
 
 /**
  * `user:password@tcp(host)` in a value: the DSN of Go's MySQL driver (go-sql-driver/mysql,
@@ -67,16 +87,20 @@ function goDsnPasswords(raw: string): { start: number; end: number }[] {
 
 /**
  * `password=…` in a keyword/value connection string of libpq (`host=db user=app password=x
- * dbname=app`; also read by Go's pgx and lib/pq), with the password's offsets in `raw`: only an
- * unquoted value, in a string that has another libpq keyword.
+ * dbname=app`; also read by Go's pgx and lib/pq), with the password's offsets in `raw`: an unquoted
+ * value or the text inside single quotes (`password='a b'`), in a string that has another libpq keyword.
  */
 function libpqPasswords(raw: string): { start: number; end: number }[] {
-  if (!raw.includes('password=')) return [];
-  if (!/(?:^|\s)(?:host|hostaddr|dbname|user|port|sslmode)=/.test(raw)) return [];
-  const m = /(?:^|\s)password=([^\s'"\\]+)(?=\s|$)/.exec(raw);
+  if (!raw.includes('password')) return [];
+  if (!/(?:^|\s)(?:host|hostaddr|dbname|user|port|sslmode)\s*=/.test(raw)) return [];
+  // libpq: "Spaces around the equal sign are optional. To write an empty value, or a value containing spaces, surround it
+  // with single quotes […]. Single quotes and backslashes within a value must be escaped with a backslash" (the value as
+  // written between the quotes, escapes included: the text the program reads stays the same when it is moved).
+  const m = /(?:^|\s)password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s'"\\]+))(?=\s|$)/.exec(raw);
   if (!m) return [];
-  const start = m.index + m[0].length - m[1].length;
-  return [{ start, end: start + m[1].length }];
+  const value = m[1] ?? m[2];
+  const start = m.index + m[0].length - value.length - (m[1] !== undefined ? 1 : 0);
+  return [{ start, end: start + value.length }];
 }
 
 /**
@@ -201,21 +225,35 @@ const NOT_A_CREDENTIAL_VALUE = /^(?:redacted|hidden|masked|secret|password|token
 export interface ConnectionPassword {
   start: number;
   end: number;
-  /** `url`: `scheme://user:password@`; `query`: `?password=`; `go-dsn`: `user:password@tcp(…)`; `libpq`: `password=` beside other keywords; `neo4j`: `NEO4J_AUTH=user/password`. */
-  form: 'url' | 'query' | 'go-dsn' | 'libpq' | 'neo4j';
+  /**
+   * `url`: `scheme://user:password@`; `query`: a credential as a URL's query parameter (`?password=`, `&license_key=`);
+   * `user`: a token as a URL's user with no password (`https://<token>@github.com/`); `go-dsn`: `user:password@tcp(…)`;
+   * `libpq`: `password=` beside other keywords; `neo4j`: `NEO4J_AUTH=user/password`.
+   */
+  form: 'url' | 'query' | 'user' | 'go-dsn' | 'libpq' | 'neo4j';
+  /** For `query`: the parameter's name as written (`license_key`), which messages may show. */
+  parameter?: string;
 }
 
 /**
  * The passwords of the connection strings in a variable's value, in the order DC040 has always read
- * them (Neo4j's `NEO4J_AUTH`, a URL's userinfo, its query, Go's MySQL DSN, libpq's keyword/value form).
+ * them (Neo4j's `NEO4J_AUTH`, a URL's userinfo, its query, Go's MySQL DSN, libpq's keyword/value form),
+ * then a token written as a URL's user (urlTokenUsers).
  * The passwords are as written: the caller tells a literal from a reference in its own file's syntax.
  */
 export function connectionPasswords(name: string, raw: string): ConnectionPassword[] {
   const neo4j = neo4jAuthPassword(name, raw);
   // Each reader needs one of these in the value (most values have none: no list is built).
-  if (neo4j === undefined && !raw.includes('@') && !raw.includes('?') && !raw.includes('password=')) return [];
-  const tag = (form: ConnectionPassword['form']) => (p: { start: number; end: number }) => ({ ...p, form });
-  return [...(neo4j ? [tag('neo4j')(neo4j)] : []), ...urlPasswords(raw).map(tag('url')), ...urlQueryPasswords(raw).map(tag('query')), ...goDsnPasswords(raw).map(tag('go-dsn')), ...libpqPasswords(raw).map(tag('libpq'))];
+  if (neo4j === undefined && !raw.includes('@') && !raw.includes('?') && !raw.includes('password')) return [];
+  const tag = (form: ConnectionPassword['form']) => (p: { start: number; end: number }): ConnectionPassword => ({ start: p.start, end: p.end, form });
+  return [
+    ...(neo4j ? [tag('neo4j')(neo4j)] : []),
+    ...urlPasswords(raw).map(tag('url')),
+    ...urlQueryCredentials(raw).map((q): ConnectionPassword => ({ start: q.start, end: q.end, form: 'query', parameter: q.name })),
+    ...goDsnPasswords(raw).map(tag('go-dsn')),
+    ...libpqPasswords(raw).map(tag('libpq')),
+    ...urlTokenUsers(raw).map(tag('user')),
+  ];
 }
 
 /**

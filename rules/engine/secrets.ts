@@ -337,6 +337,16 @@ export interface UrlCredential {
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#])*)@/gi;
 const URL_USERINFO_QUOTED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$'"]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/?#'"])*)@/gi;
 
+/**
+ * A password with an unencoded `?` or `#` (`postgres://app:pa#ss@db/app`), where URL_USERINFO finds none: libpq reads the
+ * userinfo up to the first `@` or `/` (fe-connect.c, conninfo_uri_parse_options; Go's pgx and SQLAlchemy's URLs alike), so
+ * both are password characters there, while a WHATWG URL parser would end the authority at them. The password is written
+ * in the text either way: it runs from the user's `:` to the first `@`, holds no `/` or blank, and what precedes its first
+ * `?`/`#` is no port (`http://localhost:8080?email=ops@example.com` holds none).
+ */
+const URL_USERINFO_DELIMITED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$@]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/@?#])*[?#][^\s/@]*)@/gi;
+const URL_USERINFO_DELIMITED_QUOTED = /\b([a-z][a-z0-9+.-]*):\/\/((?:\$\{[^}]*\}|[^\s/?#:$@'"]|\$[A-Za-z_])*):((?:\$\{[^}]*\}|[^\s/@?#'"])*[?#][^\s/@'"]*)@/gi;
+
 export function urlCredentials(raw: string, options: { quotes?: boolean } = {}): UrlCredential[] {
   const out: UrlCredential[] = [];
   if (!raw.includes('@') || !raw.includes('://')) return out; // most values are not URLs: no regex run
@@ -346,7 +356,16 @@ export function urlCredentials(raw: string, options: { quotes?: boolean } = {}):
     const start = m.index + m[0].length - 1 - m[3].length;
     out.push({ scheme: m[1], user: m[2], start, end: start + m[3].length });
   }
-  return out;
+  if (!/[?#]/.test(raw)) return out;
+  const delimited = options.quotes ? URL_USERINFO_DELIMITED_QUOTED : URL_USERINFO_DELIMITED;
+  delimited.lastIndex = 0;
+  for (let m = delimited.exec(raw); m; m = delimited.exec(raw)) {
+    const start = m.index + m[0].length - 1 - m[3].length;
+    // A port before the query or fragment (`host:8080?…@…`), or a URL the first reading read already.
+    if (/^[0-9]*[?#]/.test(m[3]) || out.some((c) => c.start <= start + m![3].length && start <= c.end)) continue;
+    out.push({ scheme: m[1], user: m[2], start, end: start + m[3].length });
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** `scheme://user:password@` in a value (urlCredentials), with the password's offsets in `raw`. */
@@ -354,6 +373,37 @@ export function urlPasswords(raw: string): { start: number; end: number }[] {
   // `nulldb://user:pass@…`: Rails' null database adapter, which connects to nothing (the URL asset builds give
   // `assets:precompile`; review 30, probe df-02).
   return urlCredentials(raw).filter((c) => c.scheme.toLowerCase() !== 'nulldb').map(({ start, end }) => ({ start, end }));
+}
+
+/**
+ * Whether a URL's user, written with no password, is a token rather than a name (`git`, `deploy`): one that looks issued
+ * (looksLikeIssuedCredential: a known format, or a random string of 16 characters or more) or GitHub's 40 hexadecimal digits
+ * of an OAuth token of the classic format (`https://<token>@github.com/…`, a common way to give git a token).
+ */
+export function looksLikeTokenUser(user: string): boolean {
+  return looksLikeIssuedCredential(user) || /^[0-9a-f]{40}$/i.test(user);
+}
+
+/** A URL's authority up to its last `@` (the userinfo), as URL_USERINFO reads one: a user with no `:` is written alone. */
+const URL_USER_ONLY = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#'"]*)@/gi;
+
+/**
+ * The tokens written as a URL's user with no password (`https://<token>@github.com/acme/app.git`): a user that
+ * looksLikeTokenUser, not a name (`git@`, `deploy@`) nor a reference (`${GIT_TOKEN}@`). The scheme and the token's
+ * offsets in the value, never the token (review 56c, L1). DC040 and DF020 read values with it (connectionPasswords), DF022 a
+ * RUN's words.
+ */
+export function urlTokenUsers(raw: string): { scheme: string; start: number; end: number }[] {
+  const out: { scheme: string; start: number; end: number }[] = [];
+  if (!raw.includes('@') || !raw.includes('://')) return out;
+  URL_USER_ONLY.lastIndex = 0;
+  for (let m = URL_USER_ONLY.exec(raw); m; m = URL_USER_ONLY.exec(raw)) {
+    const user = m[2];
+    if (user.includes(':') || /[$`{}]/.test(user) || !looksLikeTokenUser(user)) continue;
+    const start = m.index + m[0].length - 1 - user.length;
+    out.push({ scheme: m[1], start, end: start + user.length });
+  }
+  return out;
 }
 
 /** What output shows in place of a secret value. */
