@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { baseName, programName, SHELL_BUILTINS, wordsWithoutRedirections, type SimpleCommand, type Word } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
-import { closingCommand, functionBodyEnd, functionDefinitions } from '../engine/function-calls';
+import { closingCommand, functionBodyEnd, functionDefinitions } from '../engine/script-structure';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
 import type { RunInstruction, RunScript } from '../engine/dockerfile';

@@ -1,11 +1,13 @@
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
-import { APT_INSTALLING, APT_LISTS, APT_VALUE_OPTIONS, appendToRun, aptActionOf, aptActionOfCommand, aptSimulates, cleansAptLists, covers, lastShellScript, mayRun, mountsCacheOver, packageCommandsOf, packageCommandsOfInStrings, reachedCommandsWithStringsOf, runAtLine, runsInBackground, runsInEveryShell, runsWithSudo, successExitBetween, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, APT_LISTS, APT_VALUE_OPTIONS, appendToRun, aptActionOf, aptActionOfCommand, aptSimulates, cleansAptLists, covers, lastShellScript, mayRun, mountsCacheOver, packageCommandsOf, packageCommandsOfInStrings, reachedCommandsWithStringsOf, runAtLine, runsInBackground, runsWithSudo, successExitBetween, toolRange, type PackageCommand } from '../engine/packages';
 import { copySourceOnlyStages } from '../engine/df-instructions';
 import { builtOnElsewhere, indexVerdict, mayRunPackageManager, runsAfter, shellString, startCommands, startsUnseenScript, substitutionPackageCommands, withShellScripts, type IndexUse } from '../engine/package-consumers';
 import { defineRule } from '../engine/rule';
 import { invocation } from '../engine/run-commands';
 import { baseName, parseShell, type SimpleCommand } from '../engine/shell';
-import { functionBodyEnd, functionDefinitions, runOrder, type RunOrder } from '../engine/function-calls';
+import { runOrder, type RunOrder } from '../engine/function-calls';
+import { functionBodyEnd, functionDefinitions } from '../engine/script-structure';
+import { runsInEveryShell } from '../engine/script-reach';
 import type { Range, TextEdit } from '../engine/types';
 
 interface Data {
