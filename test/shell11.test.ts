@@ -71,3 +71,33 @@ describe('script strings: the operands after `$0` are the string\'s positional p
     assert.equal(findings(text, 'DF031').length, 0);
   });
 });
+
+describe('DF035: an environment change counts where it runs, and not after its subshell ends (shell11, 3)', () => {
+  for (const run of [
+    "f() { unset PIP_NO_CACHE_DIR; }; export PIP_NO_CACHE_DIR=1; f; sh -c 'pip install flask'",
+    'f() { unset PIP_NO_CACHE_DIR; }; export PIP_NO_CACHE_DIR=1; f; pip install flask',
+    '( export PIP_NO_CACHE_DIR=1 ); pip install flask',
+    "( export PIP_NO_CACHE_DIR=1 ); sh -c 'pip install flask'",
+    'export PIP_NO_CACHE_DIR=1 | cat; pip install flask',
+    'export PIP_NO_CACHE_DIR=1 & pip install flask',
+    '{ export PIP_NO_CACHE_DIR=1; } & wait; pip install flask',
+    'f() { ( export PIP_NO_CACHE_DIR=1 ); }; f; pip install flask',
+    "f() { :; }; sh -c 'export PIP_NO_CACHE_DIR=1'; pip install flask",
+  ]) {
+    it(`${run}: reported`, () => {
+      assert.equal(findings(`FROM python:3.12-slim\nRUN ${run}\n`, 'DF035').length, 1);
+    });
+  }
+  for (const run of [
+    "export PIP_NO_CACHE_DIR=1; f() { unset PIP_NO_CACHE_DIR; }; sh -c 'pip install flask'",
+    '(export PIP_NO_CACHE_DIR=1; pip install flask)',
+    'export PIP_NO_CACHE_DIR=1 && pip install flask &',
+    'f() { export PIP_NO_CACHE_DIR=1; }; f; pip install flask',
+    'export PIP_NO_CACHE_DIR=1; ( unset PIP_NO_CACHE_DIR ); pip install flask',
+    'f() { :; }; export PIP_NO_CACHE_DIR=1; ( unset PIP_NO_CACHE_DIR ); pip install flask',
+  ]) {
+    it(`${run}: silent`, () => {
+      assert.equal(findings(`FROM python:3.12-slim\nRUN ${run}\n`, 'DF035').length, 0);
+    });
+  }
+});

@@ -12,9 +12,9 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { backgroundUnwaited, runOrder } from './function-calls';
+import { backgroundUnwaited, runOrder, type RunOrder } from './function-calls';
 import { builtinWords, CLOSERS, functionBodyEnd, functionDefinitions, literalWord, OPENERS, POSITIONAL_ONLY, positionalUnset, shellUtility } from './script-structure';
-import { callEnds, closerOf, compoundKeepsErrexit, constructsAt, finalTerminator, functionsTurningErrexitOff, leadWords, mayEndIndex, mayEndWithSuccess, mayTurnErrexitOff, neverRunAfterAnd, placeOf, reachedBy, runsInEveryShell, runsInSubshell, scriptEnds, TERMINATORS } from './script-reach';
+import { callEnds, closerOf, compoundKeepsErrexit, constructsAt, environmentEndsBefore, finalTerminator, functionsTurningErrexitOff, leadWords, mayEndIndex, mayEndWithSuccess, mayTurnErrexitOff, neverRunAfterAnd, placeOf, reachedBy, runsInEveryShell, runsInSubshell, scriptEnds, TERMINATORS } from './script-reach';
 import { commandsWithStrings, isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -1394,15 +1394,20 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
  * A variable's value as the commands before `upTo` of a script leave it, read in order: the last `export NAME=…` or
  * `unset NAME` (`unset -v NAME`; POSIX unset: "Each variable … specified by name shall be unset", and without `-f` or
  * `-v` a name is a variable's first) before it wins, so `export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; pip install
- * flask` runs pip without it (review 56a, g5). Null when an `unset` came last, undefined when neither is written.
+ * flask` runs pip without it (review 56a, g5); not one in a subshell environment that `upTo` is not in
+ * (environmentEndsBefore: `( export X=1 ); pip install …`, whose export dies with the subshell). Null when an `unset`
+ * came last, undefined when neither is written.
  */
 function exportedIn(commands: readonly SimpleCommand[], upTo: number, name: string): string | null | undefined {
   let value: string | null | undefined;
   for (let k = 0; k < upTo; k++) {
     const cmd = commands[k];
     const v = setsVariable(cmd, name, false);
+    const unsets = v === undefined && unsetsVariable(cmd, name);
+    // One in a subshell that has ended (`( export X=1 ); …`, `export X=1 | cat`) changed that subshell only.
+    if ((v !== undefined || unsets) && environmentEndsBefore(commands, k, upTo)) continue;
     if (v !== undefined) value = v;
-    else if (unsetsVariable(cmd, name)) value = null;
+    else if (unsets) value = null;
   }
   return value;
 }
@@ -1452,10 +1457,13 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
     if (own !== undefined) return own;
   }
   let anchor = pc.command;
+  const walked = (cmd: SimpleCommand) => order.special && order.steps.some((st) => st.cmd === cmd);
   for (let script = pc.script; script.host; script = script.host.script) {
     const { commands } = script.host.script;
     anchor = commands[script.host.index];
-    const v = setsVariable(anchor, name, true) ?? exportedIn(commands, script.host.index, name);
+    // A shell command that runOrder walks is read there, in the order its shell runs (an `unset` in a function called
+    // before it counts, one in a function never called does not); here only its own prefix.
+    const v = setsVariable(anchor, name, true) ?? (walked(anchor) ? undefined : exportedIn(commands, script.host.index, name));
     // Unset there (`export X=1; unset X; sh -c 'pip install …'`): the shell it starts has none.
     if (v === null) return undefined;
     if (v !== undefined) return v;
@@ -1466,27 +1474,52 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
   // the call it is written on (`PIP_NO_CACHE_DIR=1 f; f` runs the second without it: review 56a, F3), while an `export`
   // stays for what follows it. One pass over the steps.
   const target = steps.some((st) => st.cmd === pc.command) ? pc.command : anchor;
-  let exported: string | undefined;
+  // The `export`s and `unset`s run so far, in order (value undefined for an unset).
+  const changes: { cmd: SimpleCommand; value: string | undefined }[] = [];
   let found: string | undefined;
   let ran = false;
   const prefixed = new Map<SimpleCommand, string>();
   for (const st of steps) {
     if (st.cmd === target) {
       ran = true;
-      const v = exported ?? prefixed.get(st.reach);
+      const v = exportedAt(pc.run, changes, st) ?? prefixed.get(st.reach);
       if (v === undefined) return undefined;
       found ??= v;
     }
     // In order: a later `export` or `unset` changes what the commands after it see (exportedIn).
     const v = setsVariable(st.cmd, name, false);
-    if (v !== undefined) exported = v;
-    else if (unsetsVariable(st.cmd, name)) exported = undefined;
+    if (v !== undefined) changes.push({ cmd: st.cmd, value: v });
+    else if (unsetsVariable(st.cmd, name)) changes.push({ cmd: st.cmd, value: undefined });
     if (st.kind === 'call') {
       const p = setsVariable(st.cmd, name, true);
       if (p !== undefined) prefixed.set(st.cmd, p);
     }
   }
   return ran ? found : undefined;
+}
+
+/**
+ * The value the last of the `export`s and `unset`s run so far (exportedBeforeRun) gives a variable where a step runs,
+ * leaving out one whose subshell has ended by then (environmentEndsBefore, read in the script that holds the change:
+ * where the step, or the command of that script it runs through, stands there; a step in another script, after it),
+ * and one made in the shell of a script string or a command substitution (`sh -c 'export X=1'`), a child process,
+ * for a step outside that script.
+ */
+function exportedAt(run: RunInstruction, changes: readonly { cmd: SimpleCommand; value: string | undefined }[], step: RunOrder['steps'][number]): string | undefined {
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const at = placeOf(run, changes[i].cmd);
+    if (at) {
+      const { commands } = at.script;
+      let where = commands.indexOf(step.cmd);
+      // A script string's or a command substitution's shell is a child process: what it exports stays in it.
+      if (where < 0 && at.script.host) continue;
+      if (where < 0) where = commands.indexOf(step.reach);
+      if (where < 0) where = commands.length;
+      if (environmentEndsBefore(commands, at.index, where)) continue;
+    }
+    return changes[i].value;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

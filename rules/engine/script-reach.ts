@@ -631,3 +631,30 @@ export function mayEndWithSuccess(script: RunScript, before: number, from = 0): 
   }
   return false;
 }
+
+/** Operators that go on with the same and-or list (or pipeline). */
+const LIST_GOES_ON: ReadonlySet<Separator> = new Set<Separator>(['&&', '||', '|']);
+
+/**
+ * Whether what command `k` of a script does to its shell's environment (`export X=1`, `unset X`) is gone where command
+ * `at` of the same script runs (`at` = the script's length: its end): `k` runs in a subshell environment that `at` is
+ * not in — a `( … )` subshell or a `name() ( … )` body, a compound in a pipe or the background (runsInSubshell), an
+ * element of a pipeline of several commands, an and-or list sent to the background. POSIX 2.12 Shell Execution
+ * Environment: "Changes made to the subshell environment shall not affect the shell environment", and "each command of
+ * a multi-command pipeline is in a subshell environment", as is an asynchronous list. False when the compounds around
+ * either do not pair up (constructsAt).
+ */
+export function environmentEndsBefore(commands: readonly SimpleCommand[], k: number, at: number): boolean {
+  const around = constructsAt(commands, k, false);
+  const target = at < commands.length ? constructsAt(commands, at, false) : { stack: [] as Frame[] };
+  if (!around || !target) return false;
+  const encloses = (f: Frame) => target.stack.some((g) => g.at === f.at && g.word === f.word);
+  if (around.stack.some((f) => (f.kind === 'subshell' || (f.kind !== 'function' && runsInSubshell(commands, f))) && !encloses(f))) return true;
+  let first = k;
+  while (first > 0 && LIST_GOES_ON.has(commands[first - 1].next) && commands[first].prev !== '(') first--;
+  let last = k;
+  while (last < commands.length - 1 && LIST_GOES_ON.has(commands[last].next)) last++;
+  // A simple command that is an element of a pipeline runs in a subshell of its own: no other command is in it.
+  if (commands[k].next === '|' || (k > first && commands[k - 1].next === '|')) return at !== k;
+  return commands[last].next === '&' && !(at >= first && at <= last);
+}
