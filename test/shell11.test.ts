@@ -101,3 +101,31 @@ describe('DF035: an environment change counts where it runs, and not after its s
     });
   }
 });
+
+describe('a `return` that surely runs ends its function: the rest of the body never runs (shell11, 5)', () => {
+  for (const run of [
+    'f() { return; pip install flask; }; f',
+    'f() { return 0; pip install flask; }; f',
+    'f() { echo start; return; pip install flask; }; f; pip install --no-cache-dir x',
+    'f() { export PIP_NO_CACHE_DIR=1; }; f; pip install flask',
+  ]) {
+    it(`${run}: silent`, () => {
+      assert.equal(findings(`FROM python:3.12-slim\nRUN ${run}\n`, 'DF035').length, 0);
+    });
+  }
+  for (const run of [
+    'f() { true && return; pip install flask; }; f',
+    'f() { if [ -f /x ]; then return; fi; pip install flask; }; f',
+    'f() { return | cat; pip install flask; }; f',
+    'f() { pip install flask; return; }; f',
+    'f() { { return; }; pip install flask; }; f',
+  ]) {
+    it(`${run}: reported`, () => {
+      assert.equal(findings(`FROM python:3.12-slim\nRUN ${run}\n`, 'DF035').length, 1);
+    });
+  }
+  it('DF030: a cleanup after a `return` does not run', () => {
+    const run = 'f() { apt-get install -y --no-install-recommends curl; return; rm -rf /var/lib/apt/lists/*; }; apt-get update && f';
+    assert.equal(findings(`FROM debian:12-slim\nRUN ${run}\n`, 'DF030').length, 1);
+  });
+});

@@ -786,6 +786,10 @@ function walk(state: WalkState, scope: Scope, from: number, to: number, ctx: Con
       } else {
         if (name === 'return' || name === 'exit' || (name === 'exec' && !execOfNothing(u!.args, noArgs))) returned = true;
         if (endsShell(cmd, noArgs)) state.endedShell = true;
+        // A `return` that runs whenever its function's body gets to it (at the body's own top level, the first of its
+        // and-or list, not in a pipe or the background: sequencedAt) leaves the function there: the rest of the body
+        // never runs (POSIX return: it "shall cause the shell to stop executing the current function or dot script").
+        if (name === 'return' && !text && sequencedAt(scope, from, false, i)) break;
       }
       // One that surely runs ends the shell (`f() { exit 0; apt-get install wget; }; f`, `eval 'exit 0'; …`): nothing
       // after it runs. Not `builtin exit`, which dash and BusyBox ash do not have (shellUtility).
