@@ -129,3 +129,30 @@ describe('a `return` that surely runs ends its function: the rest of the body ne
     assert.equal(findings(`FROM debian:12-slim\nRUN ${run}\n`, 'DF030').length, 1);
   });
 });
+
+describe('an install in a background job not waited for: no foreground cleanup counts after it (shell11, 4)', () => {
+  const cases: [string, string, string][] = [
+    ['python:3.12-slim', 'pip install flask & rm -rf /root/.cache/pip', 'DF035'],
+    ['python:3.12-slim', 'pip install flask & pip cache purge', 'DF035'],
+    ['alpine:3.21', 'apk add curl & rm -rf /var/cache/apk/*', 'DF034'],
+    ['fedora:41', 'dnf install -y curl & dnf clean all', 'DF036'],
+  ];
+  for (const [image, run, code] of cases) {
+    it(`${run}: ${code} reported`, () => {
+      assert.equal(findings(`FROM ${image}\nRUN ${run}\n`, code).length, 1);
+    });
+    it(`${run.replace(' & ', ' & wait; ')}: silent`, () => {
+      assert.equal(findings(`FROM ${image}\nRUN ${run.replace(' & ', ' & wait; ')}\n`, code).length, 0);
+    });
+  }
+  it('DF036: the clean appended after a background install is a quick fix', () => {
+    const [f] = findings('FROM fedora:41\nRUN dnf install -y curl & echo started\n', 'DF036');
+    assert.ok(f?.fix);
+    assert.equal(f.fix.safe, false);
+  });
+  it('DF036 control: a foreground install keeps the fix safe', () => {
+    const [f] = findings('FROM fedora:41\nRUN dnf install -y curl; echo started\n', 'DF036');
+    assert.ok(f?.fix);
+    assert.equal(f.fix.safe, true);
+  });
+});

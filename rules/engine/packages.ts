@@ -1153,6 +1153,10 @@ export function successExitBetween(run: RunInstruction, install: SimpleCommand, 
  * the cache kept.
  */
 export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean {
+  // An install in a background job its shell does not wait for (runsInBackground: `pip install flask & rm -rf
+  // /root/.cache/pip`) may still write its cache after a cleanup in the foreground ran, and a cleanup in the same job
+  // does not count (it may be cut short): no cleanup is sure to come after it (shell11, 4).
+  if (cmds.some((c) => runsInBackground(run, c))) return false;
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
