@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector/promises';
 import { analyze, ruleByCode, type Rule } from '../rules';
 import { viewOf } from './helpers/fixtures';
-import { builtinWords, shellUtility } from '../rules/engine/function-calls';
+import { builtinWords, shellUtility } from '../rules/engine/script-structure';
 import { parseShell, identityOffsets } from '../rules/engine/shell';
 
 /** The findings of one rule on `text`, and how many times each function named in `names` was called (any esbuild suffix). */

@@ -1,7 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { baseName, programName, SHELL_BUILTINS, wordsWithoutRedirections, type SimpleCommand, type Word } from '../engine/shell';
 import { invocation } from '../engine/run-commands';
-import { closingCommand, functionBodyEnd, functionDefinitions } from '../engine/function-calls';
+import { closingCommand, functionBodyEnd, functionDefinitions } from '../engine/script-structure';
 import { userAt, type RunUser } from '../engine/df-instructions';
 import { stageChain } from '../engine/stage-scope';
 import type { RunInstruction, RunScript } from '../engine/dockerfile';
@@ -178,7 +178,7 @@ export default defineRule<'dockerfile', Data>({
   fixable: 'sometimes',
   docs: {
     summary: 'A RUN uses `sudo` as a command.',
-    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers; also started by another wrapper (`timeout 300 sudo …`, `nice -n 10 sudo …`, `env X=1 sudo …`, `xargs sudo …`); also inside the quoted script of a shell the RUN starts (`sh -c "sudo mkdir /data"`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and does not read its arguments (`"$@"`, `$1`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read. Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
+    what: 'Flags `sudo` used as a command in a RUN instruction of any stage: shell form, exec (JSON) form, heredoc scripts and ONBUILD RUN triggers; also started by another wrapper (`timeout 300 sudo …`, `nice -n 10 sudo …`, `env X=1 sudo …`, `xargs sudo …`); also inside the quoted script of a shell the RUN starts (`sh -c "sudo mkdir /data"`, `bash -euxo pipefail -c "…"`, `su app -c \'…\'`, also through wrappers) when the string is one single-quoted string, or a double-quoted one without `\\` or backticks, on one line, and reads its arguments only as whole words (`"$@"`, `"$1"`: the operands its shell is given after `$0`\'s name, POSIX sh -c, read in their place; not `$#`, `"$*"`, `pkg-$1`, nor after `shift` or `set --`): a string with escapes is not read, and a quoted string given to another program (`echo \'…\'`, `grep \'…\'`) is data, and a string inside such a string is not read. Installing the sudo package (`apt-get install sudo`) or mentioning the word elsewhere is not flagged.',
     why: 'Build steps already run as the USER in effect, root unless you changed it, so `sudo` is either a no-op or a sign that the Dockerfile switched to a non-root user and then climbs back to root with a tool that has its own policy files, environment resetting and TTY behaviour (sudo strips ENV variables and may ask for a password). It also leaves the sudo binary and a sudoers grant in the image, which hands any process running as that user a way back to root. SECURITY-GUIDELINES.md §2 "Run as Non-root User": do the root work before `USER`, then drop privileges for good.',
     bad: 'FROM debian:trixie-slim\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl',
     good: 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000',

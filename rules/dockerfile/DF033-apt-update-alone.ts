@@ -1,11 +1,12 @@
 import { defineRule } from '../engine/rule';
-import { APT_INSTALLING, aptActionOf, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsWithStringsOf, runsInEveryShell, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
+import { APT_INSTALLING, aptActionOf, aptActionOfCommand, changesShellState, cleansAptLists, mayRun, reachedCommandsWithStringsOf, shellCommandsOf, flagKey, joinAdjacentRuns, moveRunInto, nonPosixShellAt, packageCommandsOf, packageCommandsOfInStrings, runAtLine, toolRange, type PackageCommand } from '../engine/packages';
 import { invocation, shellProgramSource } from '../engine/run-commands';
 import { baseName, identityOffsets, parseShell, redirectionWidth, type SimpleCommand } from '../engine/shell';
 import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction } from '../engine/dockerfile';
 import { mayRunPackageManager, SHELL_PROGRAMS, substitutedCommands } from '../engine/package-consumers';
 import { runOrder, type RunOrder } from '../engine/function-calls';
+import { runsInEveryShell } from '../engine/script-reach';
 import { stringScriptsOf } from '../engine/script-strings';
 import { propertiesOf } from '../engine/stage-scope';
 import type { Range, TextEdit } from '../engine/types';

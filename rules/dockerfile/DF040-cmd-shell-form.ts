@@ -7,7 +7,7 @@ import { buildsWindows, everyVariantGives, rootBase, shellsOf, stageChain } from
 import type { Detection, Range } from '../engine/types';
 import { outputRedirectTarget, SHELL_BUILTINS, type SimpleCommand } from '../engine/shell';
 import { scriptCloses } from '../engine/shell-check';
-import { shellUtility } from '../engine/function-calls';
+import { shellUtility } from '../engine/script-structure';
 
 interface Data {
   instruction: 'CMD' | 'ENTRYPOINT';

@@ -6,7 +6,7 @@ import { rootBase, shellHasPipefail, shellProgram, shellsOf, stageChain, stagesI
 import { isNonPosixShell, redirectionWidth, replacesBinSh, wordsWithoutRedirections, type SimpleCommand } from '../engine/shell';
 import type { Detection } from '../engine/types';
 import { officialImageName, type ImageRef } from '../engine/image';
-import { shellUtility } from '../engine/function-calls';
+import { shellUtility } from '../engine/script-structure';
 
 interface Data {
   /** The first producer of the first pipeline without pipefail whose failure can go unnoticed, and the pipeline's last program. */

@@ -10,7 +10,7 @@ import { argWords, flagNamed } from './df-instructions';
 import { containerCommand, propertiesOf, rootBase, stageChain } from './stage-scope';
 import { isRootUser, namesImageEntrypoint, stepDown, type StepDown } from './image-users';
 import { invocation, shellProgramSource } from './run-commands';
-import { builtinWords } from './function-calls';
+import { builtinWords } from './script-structure';
 import { argumentsOf, identityOffsets, outputRedirectTarget, parseShell, programName, type SimpleCommand } from './shell';
 import { contextCandidates, contextRelative, type Contexts } from './build-context';
 import { dockerignoreFor, globRegExp, isExcluded, matchEntry, MAX_CONTEXT_ENTRIES, mayReincludeBelow, parseDockerignore, type DockerignorePattern, type EntryMatch } from './dockerignore';

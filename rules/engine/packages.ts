@@ -12,7 +12,9 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { backgroundUnwaited, builtinWords, closingCommand, CLOSERS, execOfNothing, functionBodyEnd, functionDefinitions, OPENERS, POSITIONAL_ONLY, positionalUnset, runOrder, shellUtility, type FunctionDefinition } from './function-calls';
+import { backgroundUnwaited, runOrder, type RunOrder } from './function-calls';
+import { builtinWords, CLOSERS, functionBodyEnd, functionDefinitions, literalWord, OPENERS, POSITIONAL_ONLY, positionalUnset, shellUtility } from './script-structure';
+import { callEnds, closerOf, compoundKeepsErrexit, constructsAt, environmentEndsBefore, finalTerminator, functionsTurningErrexitOff, leadWords, mayEndIndex, mayEndWithSuccess, mayTurnErrexitOff, neverRunAfterAnd, placeOf, reachedBy, runsInEveryShell, runsInSubshell, scriptEnds, TERMINATORS } from './script-reach';
 import { commandsWithStrings, isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
 import { buildsWindows, shellsOf, stageChain } from './stage-scope';
 import { scriptCloses } from './shell-check';
@@ -808,142 +810,6 @@ function optionsHaveErrexit(options: readonly string[]): boolean {
   return on;
 }
 
-/**
- * What a `set` command's arguments do to errexit: true (`set -e`, `set -eux`, `set -o errexit`, `set -euo pipefail`),
- * false (`set +e`, `set +o errexit`), undefined when they leave it alone. Options end at `--` or the first operand
- * (`set -- -e` sets the positional parameters).
- */
-function setErrexit(args: readonly string[]): boolean | undefined {
-  let out: boolean | undefined;
-  for (let j = 0; j < args.length; j++) {
-    const a = args[j];
-    if (a === '--' || a === '-' || !/^[-+]/.test(a)) break;
-    if (/^[-+][A-Za-z]*e[A-Za-z]*$/.test(a)) out = a[0] === '-';
-    if (/^[-+][A-Za-z]*o$/.test(a)) {
-      if (args[j + 1] === 'errexit') out = a[0] === '-';
-      j++;
-    }
-  }
-  return out;
-}
-
-/** Whether a word is the same text whatever the shell's state: no parameter expansion, command substitution or backquote. */
-function literalWord(w: Word): boolean {
-  return !w.raw.includes('$') && !w.raw.includes('`');
-}
-
-/**
- * Whether a command may turn errexit off in the shell that runs it, or does something to the shell's options that is
- * not read here (review 49a, F2/F4): `set +e` / `set +o errexit`, a `set` whose options come from an expansion
- * (`set $FLAGS`); `shopt -u -o errexit` (`-uo`; `shopt -o` takes the `set -o` names, bash's The Shopt Builtin; no
- * option of shopt's own is errexit) or with a name from an expansion; any `eval` (its string is read as a new
- * command), `source` / `.` (the file may `set +e`); `builtin` and `command` in front of any of them (bash's builtin,
- * POSIX command: they run the builtin in this shell; `command -v` only describes it); a trap that may run in this
- * shell while the script goes on (not only EXIT, not a reset `trap - …` or ignore `trap '' …`); an alias definition
- * (sh expands aliases in a script); a call of a function the script defines whose body may do any of these
- * (`offFunctions`, functionsTurningErrexitOff); and a command whose name comes from an expansion (`$CMD +e`), unless
- * it holds a `/` of its own (a path: a program, no builtin). A program the shell starts (`bash -c 'set +e'`, a script
- * run by path) cannot change this shell's options, and `exec 2>&1` only redirects.
- */
-function mayTurnErrexitOff(c: SimpleCommand, offFunctions: ReadonlySet<string>): boolean {
-  if (c.programIndex < 0) return false;
-  // `builtin set +e`, `command set +e`, `command -p set +e`: the builtin they name runs in this shell.
-  const { words, describes } = builtinWords(c);
-  if (describes) return false;
-  const name = words[0];
-  if (!name) return false;
-  if (!literalWord(name)) return !name.raw.replace(/\$\{[^}]*\}|\$\([^)]*\)|`[^`]*`/g, '').includes('/');
-  const args = words.slice(1);
-  switch (name.value) {
-    case 'set':
-      return setErrexit(args.map((w) => w.value)) === false || !setOptionsLiteral(args);
-    case 'shopt': {
-      let k = 0;
-      let flags = '';
-      for (; k < args.length && args[k].value !== '--' && /^-/.test(args[k].value); k++) {
-        if (!literalWord(args[k])) return true;
-        flags += args[k].value.slice(1);
-      }
-      if (args[k] && !literalWord(args[k]) && !/^-/.test(args[k].value)) return true;
-      if (args[k]?.value === '--') k++;
-      return flags.includes('o') && flags.includes('u') && args.slice(k).some((w) => !literalWord(w) || w.value === 'errexit');
-    }
-    case 'eval':
-      return args.length > 0;
-    case 'source':
-    case '.':
-      return true;
-    case 'trap':
-      return trapMayRun(args);
-    case 'alias':
-      return args.some((w) => !literalWord(w) || w.value.includes('='));
-  }
-  return offFunctions.has(name.value);
-}
-
-/** Whether a `set`'s option words (up to `--`, `-` or the first operand, `-o`/`+o` names included) are all literal. */
-function setOptionsLiteral(args: readonly Word[]): boolean {
-  for (let j = 0; j < args.length; j++) {
-    if (!literalWord(args[j])) return false;
-    const a = args[j].value;
-    if (a === '--' || a === '-' || !/^[-+]/.test(a)) return true;
-    if (/^[-+][A-Za-z]*o$/.test(a)) {
-      if (args[j + 1] && !literalWord(args[j + 1])) return false;
-      j++;
-    }
-  }
-  return true;
-}
-
-/**
- * Whether a `trap` sets an action that may run in this shell while the script goes on: an action for a condition other
- * than EXIT (`DEBUG`, `ERR`, `RETURN`, a signal), or one given through an expansion. Not `trap`, `trap -l`/`-p`, a
- * reset (`trap - INT`, or an unsigned integer first: POSIX trap) nor an ignore (`trap '' INT`).
- */
-function trapMayRun(args: readonly Word[]): boolean {
-  let k = 0;
-  if (args[0]?.value === '-l' || args[0]?.value === '-p') return false;
-  if (args[0]?.value === '--') k++;
-  const rest = args.slice(k);
-  if (rest.length === 0) return false;
-  if (rest.some((w) => !literalWord(w))) return true;
-  if (rest[0].value === '-' || rest[0].value === '' || /^\d+$/.test(rest[0].value)) return false;
-  return rest.slice(1).some((w) => !/^(?:(?:SIG)?EXIT|0)$/i.test(w.value));
-}
-
-/**
- * The functions a script defines (functionDefinitions: `name() { …; }`, `function name { …; }`, any compound body but
- * a subshell, whose settings stay in it) whose body may turn errexit off (mayTurnErrexitOff, calls of such functions included, whatever
- * order they are defined in): a call of one may turn it off where it is called. Memoised per script.
- */
-function functionsTurningErrexitOff(commands: readonly SimpleCommand[]): ReadonlySet<string> {
-  let known = offFunctionsOf.get(commands);
-  if (known) return known;
-  const defs = functionDefinitions(commands).filter((d) => !d.subshell).map(({ name, at }) => {
-    const to = closerOf(commands, { kind: 'function', at, word: 0, before: false, off: false, conditional: false });
-    return { name, from: at, to: to < 0 ? commands.length - 1 : to };
-  });
-  const off = new Set<string>();
-  for (let changed = defs.length > 0; changed; ) {
-    changed = false;
-    for (const d of defs) {
-      if (off.has(d.name)) continue;
-      for (let k = d.from; k <= d.to; k++) {
-        if (mayTurnErrexitOff(commands[k], off)) {
-          off.add(d.name);
-          changed = true;
-          break;
-        }
-      }
-    }
-  }
-  known = off;
-  offFunctionsOf.set(commands, known);
-  return known;
-}
-
-const offFunctionsOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<string>>();
-
 /** Shells whose command-line options are read for errexit when a RUN starts one with a script string (`bash -euxc '…'`), or a SHELL names one. */
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
 
@@ -980,141 +846,6 @@ function runBySHELL(run: RunInstruction, script: RunScript): boolean {
   return script.runner === '' && run.scripts.length === 1 && !script.source.text.startsWith('#!');
 }
 
-/** What a compound command's keyword does to the stack of open constructs (the parser keeps keywords as words before the program). */
-type Construct = 'if-cond' | 'if-body' | 'loop-head' | 'loop-body' | 'case' | 'brace' | 'subshell' | 'function';
-
-interface Frame {
-  kind: Construct;
-  /** The command whose lead words open the construct, and the index there of the opening keyword (or -1 for a subshell). */
-  at: number;
-  word: number;
-  /** Whether errexit was surely on where the construct opened, and whether anything inside may have turned it off. */
-  before: boolean;
-  off: boolean;
-  /** A `{ … }` behind `&&`/`||`: it may not run. */
-  conditional: boolean;
-}
-
-/**
- * The open compound commands around command `k` (outermost first), read from the keywords of the commands before it
- * and its own (`then`, `else`, `{` open the body it stands in), and whether errexit is surely on there: turned on by
- * `initial` (the options of the shell that runs the script) or by a `set -e` / `set -o errexit` that surely ran in
- * this shell before `k` — at the top level or in a body `k` stands in (`if …; then set -e; cmd; fi`), the first
- * command of its and-or list, not in a condition, pipe or background job; a `set -e` inside an `if`, loop or `case`
- * that has closed may not have run, and one in a subshell or function body does not reach `k`. Any `set +e` before
- * `k` that may have run turns it off. Null when the keywords do not pair up, or `k` itself is a condition or negated
- * (`if …`, `while …`, `! cmd`, `! a | cmd`).
- */
-function constructsAt(commands: readonly SimpleCommand[], k: number, initial: boolean): { stack: Frame[]; errexit: boolean } | null {
-  const stack: Frame[] = [];
-  let on = initial;
-  const offFunctions = functionsTurningErrexitOff(commands);
-  /** Errexit may have been turned off here: every open construct up to the nearest subshell sees it (a function's `set +e` holds after a call). */
-  const turnOff = () => {
-    on = false;
-    for (let f = stack.length - 1; f >= 0; f--) {
-      stack[f].off = true;
-      if (stack[f].kind === 'subshell') break;
-    }
-  };
-  /** Close the innermost construct, which must be of this kind; `next` is the operator after its closing keyword. */
-  const close = (kind: Construct, next: Separator): boolean => {
-    const f = stack.pop()!;
-    if (f.kind !== kind && !(kind === 'brace' && f.kind === 'function')) return false;
-    // A subshell's settings stay inside it. A construct that may not have run (an `if`, a loop, a `case`, a function
-    // body, a `{ … }` behind `&&`/`||` or in a pipe, which runs in a subshell) leaves errexit on only if it was on
-    // before and nothing inside may have turned it off; a `{ … }` that surely ran leaves it as it is.
-    if (f.kind === 'subshell') on = f.before;
-    else if (f.kind !== 'brace' || f.conditional || next === '|' || next === '&') {
-      if (f.off) turnOff();
-      else on = f.before;
-    }
-    return true;
-  };
-  // `! a | cmd`: the `!` negates the whole pipeline.
-  let p = k;
-  while (p > 0 && p < commands.length && commands[p - 1].next === '|') p--;
-  const pipeLead = p >= commands.length ? [] : commands[p].programIndex >= 0 ? commands[p].words.slice(0, commands[p].programIndex) : commands[p].words;
-  if (p < k && pipeLead.some((w) => w.value === '!')) return null;
-  // `k` past the last command: the end of the script, after everything in it ran (appendToRun).
-  for (let i = 0; i <= k && i < commands.length; i++) {
-    const c = commands[i];
-    const op = i > 0 ? commands[i - 1].next : null;
-    const afterList = op === '&&' || op === '||';
-    // `name() { …; }`: a function body runs when called, not here.
-    const functionBody = i > 0 && commands[i - 1].next === '(' && c.prev !== '(';
-    if (c.prev === '(' && !functionBody) stack.push({ kind: 'subshell', at: i, word: -1, before: on, off: false, conditional: afterList });
-    const lead = c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
-    for (let w = 0; w < lead.length; w++) {
-      const top = stack[stack.length - 1];
-      const open = (kind: Construct) => stack.push({ kind, at: i, word: w, before: on, off: false, conditional: w === 0 && (afterList || op === '|') });
-      switch (lead[w].value) {
-        case 'if': open('if-cond'); break;
-        case 'elif': if (top?.kind !== 'if-body') return null; top.kind = 'if-cond'; break;
-        case 'then': if (top?.kind !== 'if-cond') return null; top.kind = 'if-body'; break;
-        case 'else': if (top?.kind !== 'if-body') return null; break;
-        case 'fi': if (top?.kind !== 'if-body' || !close('if-body', c.next)) return null; break;
-        case 'while': case 'until': case 'for': case 'select': open('loop-head'); break;
-        case 'do': if (top?.kind !== 'loop-head') return null; top.kind = 'loop-body'; break;
-        case 'done': if (top?.kind !== 'loop-body' || !close('loop-body', c.next)) return null; break;
-        case 'case': open('case'); break;
-        case 'esac': if (top?.kind !== 'case' || !close('case', c.next)) return null; break;
-        case '{': open(functionBody && w === 0 ? 'function' : 'brace'); break;
-        case '}': if ((top?.kind !== 'brace' && top?.kind !== 'function') || !close('brace', c.next)) return null; break;
-        case '!': case 'time': if (i === k) return null; break;
-      }
-      // A branch after `else`/`elif` runs instead of the one before: what that one set does not hold in it.
-      if ((lead[w].value === 'else' || lead[w].value === 'elif') && stack.length > 0) on = stack[stack.length - 1].before && !stack[stack.length - 1].off;
-    }
-    if (i === k) break;
-    if (c.next === ')') {
-      if (stack[stack.length - 1]?.kind !== 'subshell' || !close('subshell', null)) return null;
-    }
-    // `set +e`, and anything else that may turn errexit off or does what is not read here (`eval`, `source`, a call of a
-    // function whose body may: mayTurnErrexitOff).
-    if (mayTurnErrexitOff(c, offFunctions)) turnOff();
-    else if (c.programIndex >= 0 && c.words[c.programIndex].value === 'set') {
-      const set = setErrexit(c.words.slice(c.programIndex + 1).map((w) => w.value));
-      if (set === true) {
-        const top = stack[stack.length - 1];
-        const inCondition = top?.kind === 'if-cond' || top?.kind === 'loop-head';
-        const piped = c.next === '|' || c.next === '&' || op === '|';
-        if (!afterList && !inCondition && !piped && !functionBody) on = true;
-      }
-    }
-  }
-  return { stack, errexit: on };
-}
-
-
-/**
- * The command that closes the compound a frame opened (closingCommand: its `fi`, `done`, `esac` or `}`, with nothing but
- * redirections or other closing keywords after the keyword); -1 otherwise, and for a subshell.
- */
-function closerOf(commands: readonly SimpleCommand[], frame: Frame): number {
-  return frame.word < 0 ? -1 : closingCommand(commands, frame.at, frame.word);
-}
-
-/**
- * Whether a compound command runs where errexit holds for what it runs: not negated (`! { …; }`), not in a pipe or the
- * background (a subshell), not followed by `&&` or `||` (bash, set -e: "If a compound command … executes in a context
- * where -e is being ignored, none of the commands executed within [it] will be affected by the -e setting"). A compound
- * after `&&`/`||` is the last of its list, where errexit holds.
- */
-function compoundKeepsErrexit(commands: readonly SimpleCommand[], frame: Frame): boolean {
-  if (runsInSubshell(commands, frame)) return false;
-  const next = commands[closerOf(commands, frame)].next;
-  if (next === '&&' || next === '||') return false;
-  return !commands[frame.at].words.slice(0, frame.word).some((w) => w.value === '!');
-}
-
-/** Whether a compound runs in a subshell of its own, a part of a pipe or a background job (`{ …; } | tee log`), or its end is not found. */
-function runsInSubshell(commands: readonly SimpleCommand[], frame: Frame): boolean {
-  const closer = closerOf(commands, frame);
-  if (closer < 0) return true;
-  const next = commands[closer].next;
-  return next === '|' || next === '&' || (frame.word === 0 && frame.at > 0 && commands[frame.at - 1].next === '|');
-}
 
 /**
  * Whether a failure of the command at `k` of a script ends its RUN with an error, read from the operators around
@@ -1297,173 +1028,6 @@ function exitsAfter(commands: readonly SimpleCommand[], j: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Commands that never run: after an unconditional exit
 
-/** Programs that end the shell that runs them, wherever they stand at its top level (exec: when given a program). */
-const TERMINATORS = new Set(['exit', 'exec']);
-
-/** Where a script's shell ends (scriptEnds). */
-interface ScriptEnds {
-  sure: number;
-  may: number;
-  /** The first `sure` or top-level `return`: where a shell that ends a script at a `return` (returnEndsScript) ends it. */
-  ret: number;
-}
-
-/**
- * Where a script's shell ends, at its top level (memoised per script): `sure`, the index of the first command that
- * ends it in every shell when reached — `exit`, or `exec` with a program (`exec 2>&1` only redirects); `may`, the first
- * that may end it in some shell and not in another (or the first `sure`, whichever comes first) — `builtin exit` or
- * `builtin exec prog`, which end bash (bash's Bash Builtin Commands, builtin) while dash and BusyBox ash, which have no
- * `builtin`, fail it with status 127 and go on, and `return`, which
- * POSIX leaves unspecified outside a function or dot script (return(1p): "If the shell is not currently executing a
- * function or dot script, the results are unspecified"): dash and BusyBox ash end the script with its status, bash in
- * POSIX mode (as `sh`) ends it with status 2, bash otherwise (`SHELL ["/bin/bash", "-c"]`, `bash -c '…'`) prints
- * "return: can only `return' from a function or sourced script", fails with status 2 and goes on (return.def:
- * "failure if the shell is not executing a function or script"); `ret`, the first `sure` or `return`. -1 when there is
- * none. A terminator counts when written literally as the utility the command runs (shellUtility: also through POSIX
- * `command`, which ends the shell as the built-in it runs does), as the first command of its and-or list (not after `&&`/`||`), not in a pipe or
- * the background (a subshell there), not inside an `if`, loop, `case`, subshell or function body (constructsAt: not
- * negated either); inside a `{ … }` group only when every group around it surely runs in this shell (not behind
- * `&&`/`||`, not in a pipe or the background: runsInSubshell): `{ echo done; exit 0; }` ends the shell, `( …; exit 0 )`
- * only its subshell. A call of a function of the script whose body surely ends the shell (callEnds: `f() { exit 0; }; f`)
- * stands where it is for that body's terminator, read the same way.
- */
-function scriptEnds(script: RunScript): ScriptEnds {
-  const commands = script.commands;
-  let found = scriptEndsOf.get(commands);
-  if (found) return found;
-  found = { sure: -1, may: -1, ret: -1 };
-  for (let k = 0; k < commands.length && found.sure < 0; k++) {
-    const c = commands[k];
-    let u = shellUtility(c);
-    if (!u) continue;
-    const called = !TERMINATORS.has(u.name) && u.name !== 'return';
-    if (called) {
-      // A call of a function whose body surely ends the shell (`f() { exit 0; }; f`: callEnds) ends it as its `exit` does.
-      u = callEnds(commands, k);
-      if (!u) continue;
-    }
-    const program = u.name;
-    const op = k > 0 ? commands[k - 1].next : null;
-    if (op === '&&' || op === '||' || op === '|' || op === '(' || c.prev === '(' || c.next === '|' || c.next === '&' || c.next === ')') continue;
-    // `exec "$@"` in a function's body runs the call's arguments (none for `f` alone: bash's Positional Parameters, they
-    // "are temporarily replaced when a shell function is executed"); in a RUN's own script nothing (execRunsProgram).
-    if (program === 'exec' && !execRunsProgram(u.args, called ? callGivesNoArguments(c, script) : positionalUnset(script))) continue;
-    // bash's `builtin return` outside a function fails and goes on, as `return` does there; dash and ash have no `builtin`.
-    if (program === 'return' && u.viaBuiltin) continue;
-    const at = constructsAt(commands, k, false);
-    if (!at || at.stack.some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
-    if (found.may < 0) found.may = k;
-    if (program === 'return') {
-      if (found.ret < 0) found.ret = k;
-    } else if (!u.viaBuiltin) {
-      found.sure = k;
-      if (found.ret < 0) found.ret = k;
-    }
-  }
-  scriptEndsOf.set(commands, found);
-  return found;
-}
-
-const scriptEndsOf = new WeakMap<readonly SimpleCommand[], ScriptEnds>();
-
-/** Whether a call of a function gives its body no positional parameter: no argument, or only `"$@"` where none is set. */
-function callGivesNoArguments(call: SimpleCommand, script: RunScript): boolean {
-  const args = wordsWithoutRedirections(call.words.slice(call.programIndex + 1));
-  return args.every((w) => POSITIONAL_ONLY.test(w.raw)) && (args.length === 0 || positionalUnset(script));
-}
-
-/**
- * For command `k` of a script that calls a function the script defines (its program written as the name, not through
- * `command`, which runs no function: POSIX command), the terminator that surely ends the shell in that function's body
- * (shellUtility's reading of it), when: the name is defined once, at the top level (not in a compound, not behind
- * `&&`/`||`), before the call; the body is a `{ …; }` group (a `( … )` body runs in a subshell: its `exit` ends that);
- * and the body's first terminator standing at its own top level — `exit`, or `exec` with a program, as scriptEnds reads
- * one at the script's (not after `&&`/`||`, not in a pipe, the background, a subshell, an `if`, loop or `case`; in a
- * `{ … }` only where it surely runs) — comes with no `return` before it in the body (which may leave the function
- * first). A function's body "is executed whenever fname is specified as the name of a simple command" (bash's Shell
- * Functions), and `exit` there ends the shell, not the function (POSIX exit). Undefined otherwise.
- */
-function callEnds(commands: readonly SimpleCommand[], k: number): ReturnType<typeof shellUtility> {
-  const c = commands[k];
-  if (c.programIndex < 0) return undefined;
-  const name = c.words[c.programIndex];
-  if (/[$`]/.test(name.raw)) return undefined;
-  const ending = bodyEnding(commands, name.value);
-  return ending && ending.end < k ? ending.terminator : undefined;
-}
-
-/** What the body of a function a script defines ends the shell with (callEnds), and where the body ends. */
-interface BodyEnding {
-  end: number;
-  terminator: NonNullable<ReturnType<typeof shellUtility>>;
-}
-
-/**
- * Per script, the functions it defines by name (functionDefinitions) and, once asked, what each one's body surely ends
- * the shell with (null: nothing, or not known). Read once per script and name, not per call: scriptEnds asks callEnds
- * for every command, and a script with thousands of functions would otherwise read each body again at every call.
- */
-const bodyEndingsOf = new WeakMap<readonly SimpleCommand[], { defs: Map<string, FunctionDefinition[]>; endings: Map<string, BodyEnding | null> }>();
-
-/** callEnds' reading of the body of the function named `name` (see there), null when it does not surely end the shell. */
-function bodyEnding(commands: readonly SimpleCommand[], name: string): BodyEnding | null {
-  let memo = bodyEndingsOf.get(commands);
-  if (!memo) {
-    const defs = new Map<string, FunctionDefinition[]>();
-    for (const d of functionDefinitions(commands)) {
-      const same = defs.get(d.name);
-      if (same) same.push(d);
-      else defs.set(d.name, [d]);
-    }
-    memo = { defs, endings: new Map() };
-    bodyEndingsOf.set(commands, memo);
-  }
-  let ending = memo.endings.get(name);
-  if (ending === undefined) {
-    ending = readBodyEnding(commands, memo.defs.get(name));
-    memo.endings.set(name, ending);
-  }
-  return ending;
-}
-
-function readBodyEnding(commands: readonly SimpleCommand[], same: readonly FunctionDefinition[] | undefined): BodyEnding | null {
-  if (!same || same.length !== 1 || same[0].subshell) return null;
-  const def = same[0];
-  const end = functionBodyEnd(commands, def);
-  if (end < 0) return null;
-  let terminator: BodyEnding['terminator'] | undefined;
-  for (let j = def.at; j <= end && !terminator; j++) {
-    const b = commands[j];
-    const u = shellUtility(b);
-    if (!u) continue;
-    if (u.name === 'return') return null;
-    if (!TERMINATORS.has(u.name) || (u.name === 'exec' && !execRunsProgram(u.args))) continue;
-    const op = j > def.at ? commands[j - 1].next : null;
-    if (op === '&&' || op === '||' || op === '|' || op === '(' || b.prev === '(' || b.next === '|' || b.next === '&' || b.next === ')') continue;
-    const at = constructsAt(commands, j, false);
-    if (!at || at.stack[0]?.kind !== 'function' || at.stack.slice(1).some((f) => f.kind !== 'brace' || f.conditional || runsInSubshell(commands, f))) continue;
-    terminator = u;
-  }
-  if (!terminator) return null;
-  // Defined where it surely runs before the call: at the top level, not behind `&&`/`||` or in a pipe.
-  const head = def.at - 1;
-  const headOp = head > 0 ? commands[head - 1].next : null;
-  if (headOp === '&&' || headOp === '||' || headOp === '|' || commands[head].prev === '(') return null;
-  const around = constructsAt(commands, head, false);
-  if (!around || around.stack.length > 0) return null;
-  return { end, terminator };
-}
-
-/** The index of the first command of a script that surely ends its shell when reached (scriptEnds: `exit`, `exec prog`); commands after it never run. -1 when there is none. */
-export function terminatorIndex(script: RunScript): number {
-  return scriptEnds(script).sure;
-}
-
-/** The index of the first command of a script that may end its shell when reached (scriptEnds: `exit`, `exec prog`, a top-level `return`); commands after it may not run. -1 when there is none. */
-function mayEndIndex(script: RunScript): number {
-  return scriptEnds(script).may;
-}
-
 /**
  * Shells that end a script at a top-level `return` (scriptEnds), by program name: dash, BusyBox ash, and `sh` — the
  * shell of Docker's default `["/bin/sh", "-c"]` (Dockerfile reference, SHELL), dash or ash on most images and bash in
@@ -1497,22 +1061,6 @@ function returnEndsScript(run: RunInstruction, script: RunScript): boolean {
 }
 
 /**
- * Whether an `exec` given these arguments (shellUtility's) names a program to run (`exec nginx`, `exec -a name prog`),
- * not only redirections (`exec 2>&1`: POSIX exec, "If exec is specified without command or arguments … any
- * redirections shall take effect in the current shell environment", and the shell goes on). `exec "$@"` (`$*`, `$1`…)
- * runs no program where no positional parameter is set (`positionalUnset`): a RUN's own script, which Docker runs as
- * `/bin/sh -c '…'` with no argument after it, so `"$@"` expands to nothing (bash manual, Special Parameters). Anywhere
- * else (a function's body, a `sh -c '…' sh prog` string, `eval` text) it is read as running the arguments it is given.
- */
-function execRunsProgram(args: readonly Word[], positionalUnset = false): boolean {
-  let k = 0;
-  for (; k < args.length && /^-/.test(args[k].value) && args[k].value !== '--'; k++) if (args[k].value === '-a') k++;
-  if (args[k]?.value === '--') k++;
-  if (k >= args.length) return false;
-  return !execOfNothing(args, positionalUnset);
-}
-
-/**
  * Whether a command of a RUN may run in some shell: it does not stand after a command that ends its script in every
  * shell (terminatorIndex: `exit`, `exec prog`), and the command that starts its script does not either (the shell of
  * a script string, `sh -c '…'`; the command whose heredoc feeds a program, `RUN bash <<EOF`). What counts as work
@@ -1525,15 +1073,6 @@ export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
     if (ends.may < 0) return -1;
     return returnEndsScript(run, script) ? ends.ret : ends.sure;
   });
-}
-
-/**
- * Whether a command of a RUN runs in every shell whenever its shell gets that far: as mayRun, and not after a
- * top-level `return` either (mayEndIndex: dash and ash end the script there, bash goes on). What counts as a cleanup
- * or a consumer that surely runs reads this: a cleanup that may not run may clean nothing.
- */
-export function runsInEveryShell(run: RunInstruction, cmd: SimpleCommand): boolean {
-  return reachedBy(run, cmd, mayEndIndex);
 }
 
 /**
@@ -1560,42 +1099,6 @@ export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boole
     } else at = undefined;
   }
   return false;
-}
-
-function reachedBy(run: RunInstruction, cmd: SimpleCommand, ends: (script: RunScript) => number): boolean {
-  const at = placeOf(run, cmd);
-  return !at || scriptCommandReached(run, at.script, at.index, ends, 0);
-}
-
-const placesOf = new WeakMap<RunInstruction, Map<SimpleCommand, { script: RunScript; index: number }>>();
-
-/**
- * The script of a RUN that holds a command, and its index there: the RUN's scripts, the scripts of the shells it starts
- * (stringScriptsOf) and of its command substitutions (substitutionScriptsOf). Indexed once per RUN: mayRun and
- * runsInEveryShell ask it of every command.
- */
-function placeOf(run: RunInstruction, cmd: SimpleCommand): { script: RunScript; index: number } | undefined {
-  let places = placesOf.get(run);
-  if (!places) {
-    places = new Map();
-    for (const scripts of [run.scripts, stringScriptsOf(run), substitutionScriptsOf(run)])
-      for (const script of scripts) script.commands.forEach((c, index) => places!.has(c) || places!.set(c, { script, index }));
-    placesOf.set(run, places);
-  }
-  return places.get(cmd);
-}
-
-function scriptCommandReached(run: RunInstruction, script: RunScript, k: number, ends: (script: RunScript) => number, depth: number): boolean {
-  const t = ends(script);
-  if (t >= 0 && k > t) return false;
-  if (neverRunAfterAnd(script).has(k)) return false;
-  if (depth > 4) return true;
-  if (script.host) return scriptCommandReached(run, script.host.script, script.host.index, ends, depth + 1);
-  if (script.heredoc && script.feeder) {
-    const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
-    if (line) return scriptCommandReached(run, line, line.commands.indexOf(script.feeder), ends, depth + 1);
-  }
-  return true;
 }
 
 /**
@@ -1650,6 +1153,10 @@ export function successExitBetween(run: RunInstruction, install: SimpleCommand, 
  * the cache kept.
  */
 export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[], test: (cmd: SimpleCommand) => boolean): boolean {
+  // An install in a background job its shell does not wait for (runsInBackground: `pip install flask & rm -rf
+  // /root/.cache/pip`) may still write its cache after a cleanup in the foreground ran, and a cleanup in the same job
+  // does not count (it may be cut short): no cleanup is sure to come after it (shell11, 4).
+  if (cmds.some((c) => runsInBackground(run, c))) return false;
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
@@ -1891,15 +1398,20 @@ export function exportedBefore(pc: PackageCommand, name: string): string | undef
  * A variable's value as the commands before `upTo` of a script leave it, read in order: the last `export NAME=…` or
  * `unset NAME` (`unset -v NAME`; POSIX unset: "Each variable … specified by name shall be unset", and without `-f` or
  * `-v` a name is a variable's first) before it wins, so `export PIP_NO_CACHE_DIR=1; unset PIP_NO_CACHE_DIR; pip install
- * flask` runs pip without it (review 56a, g5). Null when an `unset` came last, undefined when neither is written.
+ * flask` runs pip without it (review 56a, g5); not one in a subshell environment that `upTo` is not in
+ * (environmentEndsBefore: `( export X=1 ); pip install …`, whose export dies with the subshell). Null when an `unset`
+ * came last, undefined when neither is written.
  */
 function exportedIn(commands: readonly SimpleCommand[], upTo: number, name: string): string | null | undefined {
   let value: string | null | undefined;
   for (let k = 0; k < upTo; k++) {
     const cmd = commands[k];
     const v = setsVariable(cmd, name, false);
+    const unsets = v === undefined && unsetsVariable(cmd, name);
+    // One in a subshell that has ended (`( export X=1 ); …`, `export X=1 | cat`) changed that subshell only.
+    if ((v !== undefined || unsets) && environmentEndsBefore(commands, k, upTo)) continue;
     if (v !== undefined) value = v;
-    else if (unsetsVariable(cmd, name)) value = null;
+    else if (unsets) value = null;
   }
   return value;
 }
@@ -1949,10 +1461,13 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
     if (own !== undefined) return own;
   }
   let anchor = pc.command;
+  const walked = (cmd: SimpleCommand) => order.special && order.steps.some((st) => st.cmd === cmd);
   for (let script = pc.script; script.host; script = script.host.script) {
     const { commands } = script.host.script;
     anchor = commands[script.host.index];
-    const v = setsVariable(anchor, name, true) ?? exportedIn(commands, script.host.index, name);
+    // A shell command that runOrder walks is read there, in the order its shell runs (an `unset` in a function called
+    // before it counts, one in a function never called does not); here only its own prefix.
+    const v = setsVariable(anchor, name, true) ?? (walked(anchor) ? undefined : exportedIn(commands, script.host.index, name));
     // Unset there (`export X=1; unset X; sh -c 'pip install …'`): the shell it starts has none.
     if (v === null) return undefined;
     if (v !== undefined) return v;
@@ -1963,27 +1478,52 @@ export function exportedBeforeRun(pc: PackageCommand, name: string): string | un
   // the call it is written on (`PIP_NO_CACHE_DIR=1 f; f` runs the second without it: review 56a, F3), while an `export`
   // stays for what follows it. One pass over the steps.
   const target = steps.some((st) => st.cmd === pc.command) ? pc.command : anchor;
-  let exported: string | undefined;
+  // The `export`s and `unset`s run so far, in order (value undefined for an unset).
+  const changes: { cmd: SimpleCommand; value: string | undefined }[] = [];
   let found: string | undefined;
   let ran = false;
   const prefixed = new Map<SimpleCommand, string>();
   for (const st of steps) {
     if (st.cmd === target) {
       ran = true;
-      const v = exported ?? prefixed.get(st.reach);
+      const v = exportedAt(pc.run, changes, st) ?? prefixed.get(st.reach);
       if (v === undefined) return undefined;
       found ??= v;
     }
     // In order: a later `export` or `unset` changes what the commands after it see (exportedIn).
     const v = setsVariable(st.cmd, name, false);
-    if (v !== undefined) exported = v;
-    else if (unsetsVariable(st.cmd, name)) exported = undefined;
+    if (v !== undefined) changes.push({ cmd: st.cmd, value: v });
+    else if (unsetsVariable(st.cmd, name)) changes.push({ cmd: st.cmd, value: undefined });
     if (st.kind === 'call') {
       const p = setsVariable(st.cmd, name, true);
       if (p !== undefined) prefixed.set(st.cmd, p);
     }
   }
   return ran ? found : undefined;
+}
+
+/**
+ * The value the last of the `export`s and `unset`s run so far (exportedBeforeRun) gives a variable where a step runs,
+ * leaving out one whose subshell has ended by then (environmentEndsBefore, read in the script that holds the change:
+ * where the step, or the command of that script it runs through, stands there; a step in another script, after it),
+ * and one made in the shell of a script string or a command substitution (`sh -c 'export X=1'`), a child process,
+ * for a step outside that script.
+ */
+function exportedAt(run: RunInstruction, changes: readonly { cmd: SimpleCommand; value: string | undefined }[], step: RunOrder['steps'][number]): string | undefined {
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const at = placeOf(run, changes[i].cmd);
+    if (at) {
+      const { commands } = at.script;
+      let where = commands.indexOf(step.cmd);
+      // A script string's or a command substitution's shell is a child process: what it exports stays in it.
+      if (where < 0 && at.script.host) continue;
+      if (where < 0) where = commands.indexOf(step.reach);
+      if (where < 0) where = commands.length;
+      if (environmentEndsBefore(commands, at.index, where)) continue;
+    }
+    return changes[i].value;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2371,135 +1911,6 @@ function insertBeforeTerminator(ctx: DockerfileContext, run: RunInstruction, scr
 
 // ---------------------------------------------------------------------------------------------
 // Commands behind `&&` after a terminator (task append3)
-
-/**
- * Whether a command is `exit`, `return` or `exec` with a program, written literally as the utility it runs (shellUtility:
- * also `command exit 0`, `builtin exec prog`).
- */
-function isTerminatorCommand(c: SimpleCommand, positionalUnset = false): boolean {
-  const u = shellUtility(c);
-  if (!u) return false;
-  return u.name === 'exit' || u.name === 'return' || (u.name === 'exec' && execRunsProgram(u.args, positionalUnset));
-}
-
-/** The words before a command's program (assignments, keywords), or all of them when it has none. */
-function leadWords(c: SimpleCommand): readonly Word[] {
-  return c.programIndex >= 0 ? c.words.slice(0, c.programIndex) : c.words;
-}
-
-/**
- * The terminator that ends the last and-or list of the commands up to `j` at one level (the script's top level, or
- * the body of a `{ … }` group), so that whatever the shell reaches after that list never runs: `…; exit 0`, `… &&
- * exit 0`, `… && exec prog`, `… && return` (outside a function a `return` ends the script in dash and ash and fails
- * with status 2 in bash: never a success), or a `{ …; }` group that is itself the last element and ends that way
- * (`… && { echo done; exit 0; }`). After `&&` the list gets that far only when what came before succeeded (bash's
- * Lists of Commands: "command2 is executed if, and only if, command1 returns an exit status of zero"), and then it
- * ends the shell. Not one behind `||` (the list succeeds without it), in a pipe, the background or a subshell, negated,
- * or inside an `if`, loop, `case` or function body. -1 when there is none. `anyNext`: whatever operator follows `j`
- * (neverRunAfterAnd asks about a group followed by `&&`).
- */
-function finalTerminator(commands: readonly SimpleCommand[], j: number, depth = 0, anyNext = false): number {
-  const c = commands[j];
-  if (!c || depth > 8 || (!anyNext && c.next !== null && c.next !== ';' && c.next !== '\n')) return -1;
-  const lead = leadWords(c);
-  if (c.programIndex >= 0) {
-    if (c.prev === '(' || !isTerminatorCommand(c) || lead.some((w) => w.value !== '{' && KEYWORD_WORDS.has(w.value))) return -1;
-    // A command opening a group (`{ exit 0; }`) is the first of the group's list; else the operator before it counts.
-    const op = j > 0 ? commands[j - 1].next : null;
-    if (!lead.some((w) => w.value === '{') && (op === '||' || op === '|' || op === '&' || op === '(' || op === ')')) return -1;
-    return j;
-  }
-  // A group's closing `}` alone: the group ends with a terminator when its body does.
-  if (c.words.length !== 1 || c.words[0].value !== '}' || j === 0) return -1;
-  const at = constructsAt(commands, j - 1, false);
-  const frame = at?.stack[at.stack.length - 1];
-  if (!frame || frame.kind !== 'brace' || closerOf(commands, frame) !== j) return -1;
-  const opener = commands[frame.at];
-  if (opener.prev === '(' || leadWords(opener).slice(0, frame.word).some((w) => w.value !== '{')) return -1;
-  if (frame.word === 0) {
-    const op = frame.at > 0 ? commands[frame.at - 1].next : null;
-    if (op === '||' || op === '|' || op === '&' || op === '(' || op === ')') return -1;
-  }
-  return finalTerminator(commands, j - 1, depth + 1);
-}
-
-/** Keywords that open, continue or close a compound command, or negate one: a command led by one is not a plain terminator. */
-const KEYWORD_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'for', 'select', 'in', '!', '{', '}', 'time', 'case', 'esac']);
-
-/**
- * The commands of a script that never run because they follow, behind `&&`, an element of their and-or list that
- * never succeeds (memoised per script): `exit 0 && rm …`, `return && rm …`, `exec prog && rm …` (`exec` ends the shell
- * even when the program is not found), `{ echo done; exit 0; } && rm …` (finalTerminator). Not when that element is
- * itself behind `||`: `a || exit 1 && rm …` runs the rm when `a` succeeds. Marked until the list goes on with `||`
- * (which runs after a failure) or reaches a compound command (not read here: it counts as running).
- */
-function neverRunAfterAnd(script: RunScript): ReadonlySet<number> {
-  const commands = script.commands;
-  let found = neverRunOf.get(commands);
-  if (found) return found;
-  const dead = new Set<number>();
-  // `exec "$@" && …` in a RUN's own script runs on (execRunsProgram); in a function's body "$@" is the call's: read only
-  // where the script defines no function. That is read only for a script with a terminator read as if they were set
-  // (most scripts have none): those hold every terminator read with them unset (execOfNothing).
-  const unset = commands.some((c) => isTerminatorCommand(c, false)) ? positionalUnset(script) && functionDefinitions(commands).length === 0 : undefined;
-  if (unset !== undefined && (!unset || commands.some((c) => isTerminatorCommand(c, true)))) {
-    for (let j = 0; j < commands.length; j++) {
-      const c = commands[j];
-      if (c.next !== '&&') continue;
-      let never: boolean;
-      if (c.programIndex >= 0) {
-        const lead = leadWords(c);
-        // The first of its list in a body (`then exit 0 && …`), or behind `&&`/`;`: not behind `||`, which skips it after a success.
-        const op = j > 0 && !lead.some((w) => KEYWORD_WORDS.has(w.value)) ? commands[j - 1].next : null;
-        never = isTerminatorCommand(c, unset) && !lead.some((w) => w.value === '!' || w.value === 'time') && op !== '|' && op !== '||';
-      } else {
-        never = finalTerminator(commands, j, 0, true) >= 0;
-      }
-      if (!never) continue;
-      for (let k = j + 1; k < commands.length; k++) {
-        const d = commands[k];
-        if (d.prev === '(' || leadWords(d).some((w) => KEYWORD_WORDS.has(w.value))) break;
-        dead.add(k);
-        if (d.next !== '&&' && d.next !== '|') break;
-      }
-    }
-  }
-  neverRunOf.set(commands, (found = dead));
-  return found;
-}
-
-const neverRunOf = new WeakMap<readonly SimpleCommand[], ReadonlySet<number>>();
-
-/**
- * Whether a command before `before` in a script may end its shell with status 0 (so that the RUN succeeds) when it
- * runs: an `exit`, `return` or `exec prog` that is not in a pipe, the background or a subshell (nor in a compound run in
- * one: `{ …; exit 0; } | cat`), does not surely fail
- * (`exit 1`, `return 2`, a bare `exit`/`return` or `exit $?` right after `||`, which ends with that failure), and can
- * run (not behind `&&` after a terminator: neverRunAfterAnd); a `return` in a function body only leaves the function.
- * A cleanup appended at the end (or before the final terminator) would not run on that path. `from`: the first command
- * read (one written after an install: DF030's cleanup after `… || exit 0`).
- */
-export function mayEndWithSuccess(script: RunScript, before: number, from = 0): boolean {
-  const commands = script.commands;
-  const dead = neverRunAfterAnd(script);
-  for (let k = from; k < before && k < commands.length; k++) {
-    const c = commands[k];
-    if (!isTerminatorCommand(c) || dead.has(k)) continue;
-    const op = k > 0 ? commands[k - 1].next : null;
-    if (op === '|' || c.next === '|' || c.next === '&' || c.prev === '(' || c.next === ')') continue;
-    const { name: program, args } = shellUtility(c)!;
-    if (program !== 'exec') {
-      if (args.length > 0 && /^\d+$/.test(args[0].raw) && Number(args[0].raw) % 256 !== 0) continue;
-      if ((args.length === 0 || /^\$\{?\?\}?$/.test(args[0].raw)) && op === '||' && !leadWords(c).some((w) => KEYWORD_WORDS.has(w.value))) continue;
-    }
-    const at = constructsAt(commands, k, false);
-    // In a subshell, or a compound in a pipe or the background (runsInSubshell: `{ …; exit 0; } | cat`), it ends that process only.
-    if (at && at.stack.some((f) => f.kind === 'subshell' || (closerOf(commands, f) >= 0 && runsInSubshell(commands, f)))) continue;
-    if (at && program === 'return' && at.stack.some((f) => f.kind === 'function')) continue;
-    return true;
-  }
-  return false;
-}
 
 /**
  * Inserts a command before the final terminator `t` of a RUN's last script (finalTerminator), where it runs exactly

@@ -6,6 +6,7 @@
  */
 import { hereDocRunner, isHereDocShell, type RunInstruction, type RunScript } from './dockerfile';
 import { invocation, shellProgramSource } from './run-commands';
+import { functionDefinitions, setsPositional } from './script-structure';
 import { backquoteEnd, baseName, commandSubstitutionEnd, offsetTable, parseShell, withoutLeadingTabs, wordsWithoutRedirections, type MappedText, type SimpleCommand, type Word } from './shell';
 
 /** Shells whose `-c` argument is a script. */
@@ -57,16 +58,20 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
   if ((q !== "'" && q !== '"') || word.raw[word.raw.length - 1] !== q) return undefined;
   const inner = word.raw.slice(1, -1);
   if (inner.includes(q) || (q === '"' && /[\\`]/.test(inner))) return undefined;
-  // A script that reads its arguments (`sh -c 'apt-get install "$@"' _ -y curl`) is not read: what it
-  // runs depends on words outside it (review 38a, probe k02). A shell given none after the string and `$0`'s name
-  // (`sh -c 'exec "$@"; …' sh`) has no positional parameter: `"$@"` is empty there (POSIX sh: the operands after
-  // command_name are the positional parameters), and the script is read.
+  // A shell given no operand after the string and `$0`'s name (`sh -c 'exec "$@"; …' sh`) has no positional parameter:
+  // `"$@"` is empty there (POSIX sh: the operands after command_name are the positional parameters), and the script is
+  // read. One given operands (`sh -c 'apt-get install -y "$@"' sh curl`) is read with them in place of its `"$@"`,
+  // `$1`… (withOperands); one that reads them otherwise (`$#`, `${1:-x}`, `shift`) is not read: what it runs depends on
+  // words outside it (review 38a, probe k02).
   const after = wordsWithoutRedirections(cmd.words.slice(cmd.words.indexOf(word) + 1));
-  const noArguments = SCRIPT_SHELLS.has(invocation(cmd)?.name ?? '') && after.length <= 1;
-  if (READS_ARGUMENTS.test(inner) && !noArguments) return undefined;
+  const shell = SCRIPT_SHELLS.has(invocation(cmd)?.name ?? '');
+  const noArguments = shell && after.length <= 1;
+  const readsArguments = READS_ARGUMENTS.test(inner) && !noArguments;
+  if (readsArguments && !shell) return undefined;
   const offsets = offsetTable(inner.length + 1);
   for (let k = 0; k <= inner.length; k++) offsets[k] = word.start + 1 + k;
   const script = shellScript(run, { text: inner, offsets }, outer, index);
+  if (readsArguments && !withOperands(script, after.slice(1))) return undefined;
   if (noArguments) script.noArguments = true;
   // The shell's commands read its standard input: `yes | sh -c '…'` answers them as `yes | apt-get …` does (probe k19).
   if (pipedFromYesAt(outer, index)) script.fedByYes = true;
@@ -75,6 +80,60 @@ function scriptInString(run: RunInstruction, outer: RunScript, index: number): R
 
 /** A script that reads the shell's arguments (`"$@"`, `$1`, `${#}`): what it runs depends on words outside it. */
 const READS_ARGUMENTS = /\$(?:[@*#0-9]|\{[@*#0-9])/;
+
+/**
+ * A word that is only positional parameters a script string's shell is given (withOperands): `"$@"`, `${1+"$@"}`
+ * (every operand, each one word), `"$1"`…`"$9"` (one), unquoted `$@`, `$*`, `$1`… (the same, split again, which leaves
+ * an operand with no blank or pattern character as it is).
+ */
+const OPERAND_WORD = /^(?:"\$(?:(@)|\{(@)\}|([1-9])|\{([1-9])\})"|\$\{1:?\+"\$(@)"\}|\$(?:([@*])|\{([@*])\}|([1-9])|\{([1-9])\}))$/;
+
+/**
+ * Reads a script string's positional parameters from the operands its shell is given after `$0`'s name (`sh -c
+ * 'apt-get install -y "$@"' sh curl`: POSIX sh, `sh -c command_string [command_name [argument...]]` sets "the
+ * positional parameters ($1, $2, and so on) in sequence from the remaining argument operands"; bash's Invoking Bash,
+ * -c: "the first argument is assigned to $0 and any remaining arguments are assigned to the positional parameters"):
+ * each word that is only such a parameter (OPERAND_WORD) is replaced, in its command, by the operands' words as
+ * written in the document (so a finding or an edit on an operand lands on it there). False, and the script is not
+ * read, when it reads them in another way (`"$*"`, `$#`, `$0`, `${1:-x}`, inside a word: `pkg=$1`, in a
+ * here-document), may change them (`shift`, `set --`, `getopts`), defines a function (whose body has its call's), or
+ * an unquoted one would split or expand an operand differently (a blank or `*?[` in its value), or `"$N"` names no
+ * operand (an empty word).
+ */
+function withOperands(script: RunScript, operands: readonly Word[]): boolean {
+  const every = new RegExp(READS_ARGUMENTS.source, 'g');
+  const uses = script.source.text.match(every)?.length ?? 0;
+  if (functionDefinitions(script.commands).length > 0) return false;
+  const replaced: { cmd: SimpleCommand; words: Word[] }[] = [];
+  let found = 0;
+  for (const cmd of script.commands) {
+    const u = cmd.programIndex >= 0 ? cmd.words[cmd.programIndex].value : '';
+    if (u === 'shift' || u === 'getopts' || setsPositional(cmd)) return false;
+    if (!cmd.words.some((w) => READS_ARGUMENTS.test(w.raw))) continue;
+    const words: Word[] = [];
+    for (const [k, w] of cmd.words.entries()) {
+      const m = READS_ARGUMENTS.test(w.raw) ? OPERAND_WORD.exec(w.raw) : null;
+      if (!m) {
+        if (READS_ARGUMENTS.test(w.raw)) return false;
+        words.push(w);
+        continue;
+      }
+      found += w.raw.match(every)?.length ?? 0;
+      const all = m[1] ?? m[2] ?? m[5] ?? m[6] ?? m[7];
+      const n = Number(m[3] ?? m[4] ?? m[8] ?? m[9]);
+      const quoted = m[6] === undefined && m[7] === undefined && m[8] === undefined && m[9] === undefined;
+      const these = all ? operands : operands.slice(n - 1, n);
+      // Not before the program (`X="$1" cmd`), the program's name only when given one, `"$N"` only when set.
+      if (k < cmd.programIndex || (k === cmd.programIndex && these.length === 0) || (!all && these.length !== 1)) return false;
+      if (!quoted && these.some((o) => /[\s*?[]/.test(o.value))) return false;
+      words.push(...these);
+    }
+    replaced.push({ cmd, words });
+  }
+  if (found !== uses) return false;
+  for (const { cmd, words } of replaced) cmd.words = words;
+  return true;
+}
 
 /** The script a shell started by command `hostIndex` of `outer` reads from `source` (a script string, a here-document). */
 function shellScript(run: RunInstruction, source: MappedText, outer: RunScript, hostIndex: number): RunScript {

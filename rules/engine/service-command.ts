@@ -13,7 +13,7 @@ import { scalarContentSpan, type ComposeContext, type Entry, type Service } from
 import { interpolate } from './interpolate';
 import { appendToSeqEdit } from './compose-insert';
 import { parseShell, type MappedText, type SimpleCommand } from './shell';
-import { builtinWords, shellUtility } from './function-calls';
+import { builtinWords, shellUtility } from './script-structure';
 import type { TextEdit } from './types';
 
 export interface CommandArg {
