@@ -427,7 +427,7 @@ const DOCKER_GLOBAL_VALUE = new Set(['-c', '--context', '-H', '--host', '-l', '-
 /**
  * Whether a `docker login` command stores its credential in the image: run in a stage of the final image
  * (or an ONBUILD trigger), into a configuration folder (`~/.docker`, or the one `--config` or DOCKER_CONFIG
- * names) that the RUN does not mount as a cache or tmpfs, that the same script does not remove
+ * names) that the RUN does not mount as a cache, tmpfs or bind mount, that the same script does not remove
  * afterwards (nor `docker logout`), and with no credential store configured in the Dockerfile
  * (`credsStore`/`credHelpers`: the credential then goes to the helper; review 25, probes 11-12).
  */

@@ -676,13 +676,19 @@ export function mountOptions(value: string): Map<string, string> {
   return opts;
 }
 
-/** Whether the RUN mounts a cache or tmpfs over `path` (at the path or a parent of it). */
+/**
+ * Whether the RUN mounts a cache, a tmpfs or a bind mount over `path` (at the path or a parent of it): what a
+ * command writes there stays out of the layer. A bind mount is read-only by default, and with `rw` its writes
+ * "are discarded after the instruction is done" (Docker docs, Build cache optimization, "Use bind mounts"), so
+ * a cache written or read under one keeps nothing in the image either (review57, p83: a read-only bind of
+ * another stage's /var/cache/dnf with `dnf install -C`). `type` defaults to bind.
+ */
 export function mountsCacheOver(run: RunInstruction, test: (target: string) => boolean): boolean {
   for (const f of runFlags(run)) {
     if (f.name !== 'mount' || !f.value) continue;
     const opts = mountOptions(f.value);
     const type = opts.get('type') ?? 'bind';
-    if (type !== 'cache' && type !== 'tmpfs') continue;
+    if (type !== 'cache' && type !== 'tmpfs' && type !== 'bind') continue;
     const target = (opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? '').replace(/\/+$/, '');
     if (target && test(target)) return true;
   }
