@@ -88,7 +88,28 @@ export function functionBodyEnd(commands: readonly SimpleCommand[], def: Functio
  * `command -v`/`-V` (`describes`: it only says what a name is), from that `command` word. `viaBuiltin`: a `builtin`
  * word was passed over.
  */
-export function builtinWords(c: SimpleCommand): { words: readonly Word[]; describes: boolean; viaBuiltin: boolean } {
+export function builtinWords(c: SimpleCommand): BuiltinWords {
+  let found = builtinWordsOf.get(c);
+  if (found === undefined) builtinWordsOf.set(c, (found = readBuiltinWords(c)));
+  return found;
+}
+
+/** What builtinWords reads of a command. */
+interface BuiltinWords {
+  words: readonly Word[];
+  describes: boolean;
+  viaBuiltin: boolean;
+}
+
+/**
+ * builtinWords' reading of each command, read once: the readers of what ends a shell ask it of every command of every
+ * script (scriptEnds, neverRunAfterAnd's terminators, the traps, shellUtility), each read cost two or three arrays. A
+ * command is never changed once parsed; a copy of one (`{ ...cmd, programIndex }`) is another key. Callers never modify
+ * what it returns.
+ */
+const builtinWordsOf = new WeakMap<SimpleCommand, BuiltinWords>();
+
+function readBuiltinWords(c: SimpleCommand): BuiltinWords {
   let words = wordsWithoutRedirections(c.words.slice(c.programIndex));
   let viaBuiltin = false;
   while (words.length > 0 && literalWord(words[0]) && (words[0].value === 'builtin' || words[0].value === 'command')) {
