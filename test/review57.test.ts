@@ -9,6 +9,7 @@ import { allRules, analyze, fixFinding, moreFixesFor } from '../rules';
 import { viewOf } from './helpers/fixtures';
 import { runCli } from './helpers/cli';
 import { tempRepository } from './helpers/temp';
+import { gitLayoutFolder } from '../rules/node/files';
 
 const analyzedDockerfile = (text: string, files: Record<string, string> = {}) =>
   analyze(allRules, 'dockerfile', '/ws/Dockerfile', text, viewOf(new Map([['/ws/Dockerfile', text], ...Object.entries(files).map(([p, t]) => [`/ws/${p}`, t] as [string, string])]), '/ws'));
@@ -96,6 +97,22 @@ describe('DF020: the move to .env is not safe when docker compose may load a com
     for (const files of [{ 'compose.prod.yaml': 'services:\n  db:\n    image: postgres:16\n' }, { '.env': 'COMPOSE_FILE=compose.yaml\n' }] as Record<string, string>[]) {
       const fix = df020(tempRepository('dg-review57-', { ...BASE, ...files }));
       assert.deepEqual([fix?.title, fix?.safe], ['Move SESSION_SECRET to .env (service api)', true], JSON.stringify(files));
+    }
+  });
+});
+
+// Review57, left alone by the review, done after it: gitLayoutFolder took any folder with a `modules` component above it
+// for a submodule's git folder, so a workspace `.git` file (`gitdir: /lib/modules/6.1/build`) let the server read
+// `commondir`, `config` and `info/exclude` there, outside the workspace. Git lays a submodule's git folder out as
+// `<superproject's git folder>/modules/<name>` (gitrepository-layout(5), "modules/").
+describe('review57: a submodule git folder is <git folder>/modules/<name>, not any folder below a `modules`', () => {
+  it('takes git\'s layouts and nothing else', () => {
+    const p = (...parts: string[]) => path.join(path.sep, ...parts);
+    for (const yes of [p('r', '.git', 'modules', 'sub'), p('r', '.git', 'modules', 'libs', 'foo'), p('r', '.git', 'modules', 'a', 'modules', 'b'), p('srv', 'app.git', 'modules', 'x'), p('r', '.git', 'worktrees', 'wt')]) {
+      assert.equal(gitLayoutFolder(yes), true, yes);
+    }
+    for (const no of [p('lib', 'modules', '6.1', 'build'), p('home', 'u', 'private', 'modules', 'plain'), p('r', '.git', 'modules'), p('r', 'git', 'modules', 'x'), p('r', '.git', 'x', 'modules', 'y'), p('r', '.git')]) {
+      assert.equal(gitLayoutFolder(no), false, no);
     }
   });
 });

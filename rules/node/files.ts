@@ -516,7 +516,21 @@ export function rootOf(p: string, roots: readonly string[]): string | undefined 
  * `config` and `info/exclude` outside the workspace folders (as git does), no other folder a `.git` file names (review 56c, F3).
  */
 export function gitLayoutFolder(gitDir: string): boolean {
-  return worktreeCommonDir(gitDir) !== undefined || path.dirname(gitDir).split(path.sep).includes('modules');
+  return worktreeCommonDir(gitDir) !== undefined || submoduleGitDir(gitDir);
+}
+
+/**
+ * Whether a folder is laid out as a submodule's git folder: `<git folder>/modules/<name>`, the git folder being a `.git`
+ * (or a bare `<name>.git`), `<name>` one or more components (a submodule's name may hold slashes, `libs/foo`; a nested
+ * submodule's is `.git/modules/a/modules/b`). Any folder with a `modules` above it (`/lib/modules/6.1/build`, a user's
+ * `~/private/modules/x`) was taken for one before (review57): a `.git` file is workspace content and chose where the
+ * server read `commondir`, `config` and `info/exclude`. A superproject whose git folder has another name
+ * (`--separate-git-dir`) is not followed, so its submodule's common ignore files are not read (as with no repository).
+ */
+function submoduleGitDir(gitDir: string): boolean {
+  const parts = path.resolve(gitDir).split(path.sep);
+  for (let j = 0; j + 2 < parts.length; j++) if ((parts[j] === '.git' || (parts[j].length > 4 && parts[j].endsWith('.git'))) && parts[j + 1] === 'modules') return true;
+  return false;
 }
 
 /** The common folder of a linked worktree's git folder `<common>/worktrees/<id>` (what its `commondir`, `../..`, names), or undefined for another folder. */
