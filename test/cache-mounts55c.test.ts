@@ -5,21 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, fixFinding } from '../rules';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { fixFlagsOf } from './helpers/fix-flags';
 
-/** The safety flag of each fix a rule offers on one fixture case, by the findings' lines: `line:safe` (1-based lines). */
-function flagsOf(code: string, name: string): string[] {
-  const c = loadCases(code).find((x) => x.name === name);
-  assert.ok(c, `no fixture ${code}/${name}`);
-  const analysis = analyzeCase(c);
-  const out: string[] = [];
-  for (const f of analysis.findings.filter((x) => x.code === code).sort((a, b) => a.range.start.line - b.range.start.line)) {
-    const fix = fixFinding(allRules, analysis.context, f);
-    if (fix) out.push(`${f.range.start.line + 1}:${fix.safe}`);
-  }
-  return out;
-}
+const flagsOf = fixFlagsOf;
 
 describe('DF035: --no-cache-dir is no safe fix where pip\'s cache may be in a build cache the RUN mounts (review 55c, F4)', () => {
   it('the cache surely outside every mount (PIP_CACHE_DIR or XDG_CACHE_HOME elsewhere, a USER other than root and a mount in /root): safe', () => {
@@ -38,6 +26,6 @@ describe('DF034: --no-cache is no safe fix where apk\'s cache may be in a build 
 
 describe('DF036: the clean is no safe fix over a build cache mounted inside a cache folder, and none where the install names its own (review 55c, F4)', () => {
   it('--setopt=cachedir / zypper -C elsewhere: no fix; a mount inside /var/cache/dnf: a quick fix only', () => {
-    assert.deepEqual(flagsOf('DF036', 'fires-own-cache-dir-or-mount-inside.dockerfile'), ['9:false']);
+    assert.deepEqual(flagsOf('DF036', 'fires-own-cache-dir-or-mount-inside.dockerfile'), ['7:none', '9:false', '13:none']);
   });
 });

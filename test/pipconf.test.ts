@@ -6,21 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, fixFinding } from '../rules';
-import { analyzeCase, loadCases } from './helpers/fixtures';
+import { fixFlagsOf } from './helpers/fix-flags';
 
-/** The safety flag of each fix a rule (DF035 by default) offers on one fixture case, by the findings' lines: `line:safe` (1-based lines). */
-function flagsOf(name: string, code = 'DF035'): string[] {
-  const c = loadCases(code).find((x) => x.name === name);
-  assert.ok(c, `no fixture ${code}/${name}`);
-  const analysis = analyzeCase(c);
-  const out: string[] = [];
-  for (const f of analysis.findings.filter((x) => x.code === code).sort((a, b) => a.range.start.line - b.range.start.line)) {
-    const fix = fixFinding(allRules, analysis.context, f);
-    out.push(`${f.range.start.line + 1}:${fix ? fix.safe : 'none'}`);
-  }
-  return out;
-}
+const flagsOf = (name: string, code = 'DF035') => fixFlagsOf(code, name);
 
 describe('DF035 reads pip\'s configuration files', () => {
   it('a file pip reads but that cannot be read here, under a cache mount: a quick fix; the folder known outside every mount, or no mount: safe', () => {
