@@ -50,3 +50,60 @@ describe('DF030: a `wait` naming the cleanup job waits for it', () => {
     });
   }
 });
+
+describe('a background install is done only at the `wait` that waits for it', () => {
+  for (const [code, image, run] of [
+    ['DF035', 'python:3.12-slim', 'RUN pip install flask & pip cache purge; wait'],
+    ['DF035', 'python:3.12-slim', 'RUN pip install flask & pid=$!; rm -rf /root/.cache/pip; wait "$pid"'],
+    ['DF034', 'alpine:3.20', 'RUN apk add curl & rm -rf /var/cache/apk/*; wait'],
+    ['DF036', 'fedora:40', 'RUN dnf install -y curl & dnf clean all; wait'],
+    ['DF035', 'python:3.12-slim', 'RUN f() { :; }; pip install flask & pip cache purge; wait'],
+    ['DF035', 'python:3.12-slim', "RUN sh -c 'pip install flask & pip cache purge; wait'"],
+    ['DF030', 'debian:12-slim', 'RUN apt-get update & apt-get install -y curl; rm -rf /var/lib/apt/lists/*'],
+    ['DF030', 'debian:12-slim', 'RUN apt-get update & apt-get install -y curl; rm -rf /var/lib/apt/lists/*; wait'],
+    ['DF030', 'debian:12-slim', 'RUN apt-get update && apt-get install -y curl & rm -rf /var/lib/apt/lists/*'],
+    ['DF030', 'debian:12-slim', 'RUN apt-get update && apt-get install -y curl & rm -rf /var/lib/apt/lists/*; wait'],
+    ['DF030', 'debian:12-slim', 'RUN f() { :; }; apt-get update && apt-get install -y curl & rm -rf /var/lib/apt/lists/*; wait'],
+  ]) {
+    it(`${code} ${run}: reported`, () => {
+      assert.equal(findings(`FROM ${image}\n${run}\n`, code).length, 1);
+    });
+  }
+  for (const [code, image, run] of [
+    ['DF035', 'python:3.12-slim', 'RUN pip install flask & wait; pip cache purge'],
+    ['DF035', 'python:3.12-slim', 'RUN pip install flask & pid=$!; wait "$pid"; rm -rf /root/.cache/pip'],
+    ['DF034', 'alpine:3.20', 'RUN apk add curl & wait; rm -rf /var/cache/apk/*'],
+    ['DF036', 'fedora:40', 'RUN dnf install -y curl & wait; dnf clean all'],
+    ['DF035', 'python:3.12-slim', 'RUN f() { :; }; pip install flask & wait; pip cache purge'],
+    ['DF035', 'python:3.12-slim', "RUN sh -c 'pip install flask & wait; pip cache purge'"],
+    ['DF030', 'debian:12-slim', 'RUN apt-get update & wait; apt-get install -y curl; rm -rf /var/lib/apt/lists/*'],
+    ['DF030', 'debian:12-slim', 'RUN apt-get update && apt-get install -y curl & wait; rm -rf /var/lib/apt/lists/*'],
+    ['DF030', 'debian:12-slim', 'RUN f() { :; }; apt-get update && apt-get install -y curl & wait; rm -rf /var/lib/apt/lists/*'],
+  ]) {
+    it(`${code} ${run}: silent`, () => {
+      assert.equal(findings(`FROM ${image}\n${run}\n`, code).length, 0);
+    });
+  }
+  it('DF030: no fix for an `apt-get update` in a background job not waited for (it may write the lists after any cleanup appended)', () => {
+    const [f] = findings('FROM debian:12-slim\nRUN apt-get update & apt-get install -y curl; rm -rf /var/lib/apt/lists/*\n', 'DF030');
+    assert.ok(f);
+    assert.equal(f.fix, undefined);
+  });
+  it('DF035: the clean appended after the `wait` that waits for the install removes the finding', () => {
+    const text = 'FROM python:3.12-slim\nRUN pip install flask & pip cache purge; wait\n';
+    const [f] = findings(text, 'DF035');
+    assert.ok(f?.fix);
+    const edits = f.fix.changes.flatMap((c) => ('edits' in c ? c.edits : []));
+    assert.equal(edits.length, 1);
+    const lines = text.split('\n');
+    const e = edits[0];
+    assert.equal(e.range.start.line, 1);
+    lines[1] = lines[1].slice(0, e.range.start.character) + e.newText + lines[1].slice(e.range.end.character);
+    assert.equal(findings(lines.join('\n'), 'DF035').length, 0, lines[1]);
+  });
+  it('DF030: the fix after a `wait` that waits for the install is safe (the appended cleanup runs after it)', () => {
+    const [f] = findings('FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl & rm -rf /var/lib/apt/lists/*; wait\n', 'DF030');
+    assert.ok(f?.fix);
+    assert.equal(f.fix.safe, true);
+  });
+});

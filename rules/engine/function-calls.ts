@@ -195,6 +195,15 @@ function closedBy(commands: readonly SimpleCommand[], j: number): Separator {
  * tells whether a `wait` surely runs whenever the script gets that far.
  */
 export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number, reached: (c: SimpleCommand) => boolean = () => true): boolean {
+  const job = backgroundJobOf(commands, k);
+  return job >= 0 && !waitedFor(commands, job, reached);
+}
+
+/**
+ * The background job of a script that command `k` is in (backgroundUnwaited): the index of the command whose `&`
+ * ends the and-or list it stands in, or a compound around it; -1 when it runs in the foreground of that script.
+ */
+export function backgroundJobOf(commands: readonly SimpleCommand[], k: number): number {
   // Walk on from `k`: `depth` counts the constructs opened since; the list `k` stands in (or, once that ended, the one
   // of the construct around it) ends in the background when an `&` closes it at depth 0.
   const { after, lowest } = nestingOf(commands);
@@ -233,8 +242,7 @@ export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number
     else if (sep !== '&&' && sep !== '||' && sep !== '|') open = false;
     if (!open && j + 1 < commands.length && lowest[j + 1] >= after[j]) break;
   }
-  if (job < 0) return false;
-  return !waitedFor(commands, job, reached);
+  return job;
 }
 
 const nestings = new WeakMap<readonly SimpleCommand[], { after: Int32Array; lowest: Int32Array }>();
