@@ -44,6 +44,14 @@ describe('DF030: a `wait` naming the cleanup job waits for it', () => {
     `RUN ${INSTALL}; sleep 9 & rm -rf /var/lib/apt/lists/* & wait -n`,
     `RUN ${INSTALL}; rm -rf /var/lib/apt/lists/* & sleep 9 & wait -n`,
     `RUN ${INSTALL}; { rm -rf /var/lib/apt/lists/* & } || wait`,
+    // A call of a function, an `eval` or a `.` between may start another job or write the variable.
+    `RUN f() { pid=1; }; ${INSTALL}; rm -rf /var/lib/apt/lists/* & pid=$!; f; wait "$pid"`,
+    `RUN f() { sleep 9 & }; ${INSTALL}; rm -rf /var/lib/apt/lists/* & f; wait $!`,
+    `RUN f() { sleep 9 & }; ${INSTALL}; rm -rf /var/lib/apt/lists/* & f; wait %%`,
+    `RUN f() { sleep 9 & }; f; ${INSTALL}; rm -rf /var/lib/apt/lists/* & wait %1`,
+    `RUN ${INSTALL}; rm -rf /var/lib/apt/lists/* & pid=$!; eval 'pid=1'; wait "$pid"`,
+    `RUN ${INSTALL}; rm -rf /var/lib/apt/lists/* & pid=$!; . /x.sh; wait "$pid"`,
+    `RUN ${INSTALL}; rm -rf /var/lib/apt/lists/* & pid=$!; command eval 'sleep 9 &'; wait $!`,
   ]) {
     it(`${run}: reported`, () => {
       assert.equal(findings(`FROM debian:12-slim\n${run}\n`, 'DF030').length, 1);

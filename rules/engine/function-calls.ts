@@ -320,6 +320,18 @@ function touchesName(c: SimpleCommand, name: string): boolean {
 }
 
 /**
+ * Whether a command may start a job or write a variable that cannot be seen where it stands: a call of a function the
+ * script defines, an `eval`, a `.`/`source` (also behind `command`/`builtin`), or a command named by an expansion.
+ */
+function opaqueCommand(c: SimpleCommand, functions: ReadonlySet<string>): boolean {
+  if (c.programIndex < 0) return false;
+  let i = c.programIndex;
+  while ((c.words[i]?.value === 'command' || c.words[i]?.value === 'builtin') && i + 1 < c.words.length) i++;
+  const name = c.words[i];
+  return /[$`]/.test(name.raw) || functions.has(name.value) || name.value === 'eval' || name.value === '.' || name.value === 'source';
+}
+
+/**
  * The index of the first `wait` after the job that command `job` ends (with `&`) that surely waits for it, or -1: at
  * the top level of the script (not in a compound, not behind `&&`/`||` but after a `{ …; } &&` group whose last
  * command is in the background (its status is 0), not in a pipe or the background, reached), with no operand (POSIX:
@@ -334,6 +346,8 @@ export function waitFor(commands: readonly SimpleCommand[], job: number, reached
   let firstJob = true;
   // The name `NAME=$!` right after the job keeps its pid in, while nothing writes it again.
   let pid: string | undefined;
+  // A call of a function, an `eval`, a `.` may start a job or write that name (opaqueCommand).
+  let functions: Set<string> | undefined;
   for (let j = 0; j < commands.length; j++) {
     const c = commands[j];
     if (c.prev === '(') subshells++;
@@ -356,6 +370,13 @@ export function waitFor(commands: readonly SimpleCommand[], job: number, reached
     }
     if (j < job && closedBy(commands, j) === '&') firstJob = false;
     if (j > job && closedBy(commands, j) === '&') laterJob = true;
+    if (c.programIndex >= 0 && c.words[c.programIndex].value !== 'wait' && opaqueCommand(c, (functions ??= new Set(functionDefinitions(commands).map((d) => d.name))))) {
+      if (j < job) firstJob = false;
+      else if (j > job) {
+        laterJob = true;
+        pid = undefined;
+      }
+    }
     if (c.next === ')') subshells--;
     // The job's `&` in a subshell: the script's own `wait` does not know it.
     if (j === job && subshells > 0) return -1;
