@@ -195,6 +195,15 @@ function closedBy(commands: readonly SimpleCommand[], j: number): Separator {
  * tells whether a `wait` surely runs whenever the script gets that far.
  */
 export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number, reached: (c: SimpleCommand) => boolean = () => true): boolean {
+  const job = backgroundJobOf(commands, k);
+  return job >= 0 && !waitedFor(commands, job, reached);
+}
+
+/**
+ * The background job of a script that command `k` is in (backgroundUnwaited): the index of the command whose `&`
+ * ends the and-or list it stands in, or a compound around it; -1 when it runs in the foreground of that script.
+ */
+export function backgroundJobOf(commands: readonly SimpleCommand[], k: number): number {
   // Walk on from `k`: `depth` counts the constructs opened since; the list `k` stands in (or, once that ended, the one
   // of the construct around it) ends in the background when an `&` closes it at depth 0.
   const { after, lowest } = nestingOf(commands);
@@ -233,8 +242,7 @@ export function backgroundUnwaited(commands: readonly SimpleCommand[], k: number
     else if (sep !== '&&' && sep !== '||' && sep !== '|') open = false;
     if (!open && j + 1 < commands.length && lowest[j + 1] >= after[j]) break;
   }
-  if (job < 0) return false;
-  return !waitedFor(commands, job, reached);
+  return job;
 }
 
 const nestings = new WeakMap<readonly SimpleCommand[], { after: Int32Array; lowest: Int32Array }>();
@@ -272,12 +280,74 @@ function nestingOf(commands: readonly SimpleCommand[]): { after: Int32Array; low
   return known;
 }
 
-/** Whether a `wait` after the job that command `job` ends (with `&`) waits for it (runsInBackground). */
+/**
+ * Whether a `wait` after the job that command `job` ends (with `&`) waits for it (runsInBackground); waitFor tells
+ * which `wait` that is.
+ */
 function waitedFor(commands: readonly SimpleCommand[], job: number, reached: (c: SimpleCommand) => boolean): boolean {
+  return waitFor(commands, job, reached) >= 0;
+}
+
+/** `NAME=$!` (or `NAME="$!"`): the name a command that only assigns keeps the last job's pid in, or undefined. */
+function pidNameOf(c: SimpleCommand | undefined): string | undefined {
+  if (!c || c.programIndex !== -1) return undefined;
+  for (const w of c.words) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(?:\$!|"\$!")$/.exec(w.raw);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * Whether the first operand of `wait` names the job (POSIX wait: with pid operands it waits for the processes they
+ * name, a pid being `$!` or a job ID; the first is waited for whatever the others name, where 4.4BSD's wait gave up
+ * on a pid it did not know):
+ * `$!` when no other job was started since; `$NAME`, `"$NAME"`, `${NAME}` when `NAME=$!` is the command right after
+ * the job and nothing since wrote NAME (`pid`); `%1` when the job is the first of the script; `%%`, `%+` (the current
+ * job) when no other job was started since. An option (`wait -n`, which dash rejects: "Illegal option -n") waits for
+ * nothing known.
+ */
+function namesJob(arg: string, pid: string | undefined, laterJob: boolean, firstJob: boolean): boolean {
+  if (/^(?:\$!|"\$!")$/.test(arg) || arg === '%%' || arg === '%+') return !laterJob;
+  if (arg === '%1') return firstJob;
+  const m = /^"?\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})"?$/.exec(arg);
+  return !!m && (arg.startsWith('"') === arg.endsWith('"')) && pid !== undefined && (m[1] ?? m[2]) === pid;
+}
+
+/** Whether a command writes, reads into or unsets variable `name` (`name=…`, `read name`, `unset name`, `for name`): conservatively, any word that is the name or assigns it. */
+function touchesName(c: SimpleCommand, name: string): boolean {
+  return c.words.some((w) => w.value === name || w.raw.startsWith(`${name}=`) || w.raw.startsWith(`${name}+=`));
+}
+
+/**
+ * Whether a command may start a job or write a variable that cannot be seen where it stands: a call of a function the
+ * script defines, an `eval`, a `.`/`source` (also behind `command`/`builtin`), or a command named by an expansion.
+ */
+function opaqueCommand(c: SimpleCommand, functions: ReadonlySet<string>): boolean {
+  if (c.programIndex < 0) return false;
+  let i = c.programIndex;
+  while ((c.words[i]?.value === 'command' || c.words[i]?.value === 'builtin') && i + 1 < c.words.length) i++;
+  const name = c.words[i];
+  return /[$`]/.test(name.raw) || functions.has(name.value) || name.value === 'eval' || name.value === '.' || name.value === 'source';
+}
+
+/**
+ * The index of the first `wait` after the job that command `job` ends (with `&`) that surely waits for it, or -1: at
+ * the top level of the script (not in a compound, not behind `&&`/`||` but after a `{ …; } &&` group whose last
+ * command is in the background (its status is 0), not in a pipe or the background, reached), with no operand (POSIX:
+ * "wait until all process IDs known to the invoking shell have terminated") or a first one that names the job (namesJob); the
+ * job not in a subshell, whose jobs the script's `wait` does not know.
+ */
+export function waitFor(commands: readonly SimpleCommand[], job: number, reached: (c: SimpleCommand) => boolean): number {
   let depth = 0;
   let subshells = 0;
   // Another job started after this one and before the `wait`: `$!` names that one.
   let laterJob = false;
+  let firstJob = true;
+  // The name `NAME=$!` right after the job keeps its pid in, while nothing writes it again.
+  let pid: string | undefined;
+  // A call of a function, an `eval`, a `.` may start a job or write that name (opaqueCommand).
+  let functions: Set<string> | undefined;
   for (let j = 0; j < commands.length; j++) {
     const c = commands[j];
     if (c.prev === '(') subshells++;
@@ -286,18 +356,32 @@ function waitedFor(commands: readonly SimpleCommand[], job: number, reached: (c:
       if (OPENERS.has(w.value)) depth++;
       else if (CLOSERS.has(w.value)) depth--;
     }
+    if (j === job + 1) pid = pidNameOf(c);
+    else if (j > job + 1 && pid !== undefined && touchesName(c, pid)) pid = undefined;
     if (j > job && depth === 0 && subshells === 0 && c.programIndex === 0 && c.words[0].value === 'wait') {
       const op = j > 0 ? closedBy(commands, j - 1) : null;
       const args = c.words.slice(1).map((w) => w.raw);
-      const names = args.length === 0 || (args.length === 1 && /^(?:\$!|"\$!")$/.test(args[0]) && !laterJob);
-      if (names && op !== '&&' && op !== '||' && op !== '|' && c.next !== '|' && c.next !== '&' && reached(c)) return true;
+      const names = args.length === 0 || namesJob(args[0], pid, laterJob, firstJob);
+      // `{ rm -rf … & } && wait`: a group whose last command is in the background ends with status 0 (POSIX: "The
+      // exit status of an asynchronous list shall be zero"), so the `wait` after `&&` runs.
+      const prevGroup = commands[j - 1];
+      const afterAnd = op === '&&' && prevGroup.programIndex === -1 && prevGroup.prev === '&' && prevGroup.next === '&&' && prevGroup.words.length > 0 && prevGroup.words.every((w) => w.value === '}');
+      if (names && (afterAnd || (op !== '&&' && op !== '||' && op !== '|')) && c.next !== '|' && c.next !== '&' && reached(c)) return j;
     }
+    if (j < job && closedBy(commands, j) === '&') firstJob = false;
     if (j > job && closedBy(commands, j) === '&') laterJob = true;
+    if (c.programIndex >= 0 && c.words[c.programIndex].value !== 'wait' && opaqueCommand(c, (functions ??= new Set(functionDefinitions(commands).map((d) => d.name))))) {
+      if (j < job) firstJob = false;
+      else if (j > job) {
+        laterJob = true;
+        pid = undefined;
+      }
+    }
     if (c.next === ')') subshells--;
     // The job's `&` in a subshell: the script's own `wait` does not know it.
-    if (j === job && subshells > 0) return false;
+    if (j === job && subshells > 0) return -1;
   }
-  return false;
+  return -1;
 }
 
 /** The scripts of the shells a command starts, and of the command substitutions in its words (shellsOf), where it runs (walkShell). */

@@ -12,7 +12,7 @@ import type { Arg, Env, Instruction, Run } from 'dockerfile-ast';
 import type { DockerfileContext, RunInstruction, RunScript, Stage } from './dockerfile';
 import { baseName, isNonPosixShell, redirectionWidth, wordsWithoutRedirections, type Separator, type SimpleCommand, type Word } from './shell';
 import { invocation } from './run-commands';
-import { backgroundUnwaited, runOrder, type RunOrder } from './function-calls';
+import { backgroundJobOf, backgroundUnwaited, runOrder, waitFor, type RunOrder } from './function-calls';
 import { builtinWords, CLOSERS, functionBodyEnd, functionDefinitions, literalWord, OPENERS, POSITIONAL_ONLY, positionalUnset, shellUtility } from './script-structure';
 import { callEnds, closerOf, compoundKeepsErrexit, constructsAt, environmentEndsBefore, finalTerminator, functionsTurningErrexitOff, leadWords, mayEndIndex, mayEndWithSuccess, mayTurnErrexitOff, neverRunAfterAnd, placeOf, reachedBy, runsInEveryShell, runsInSubshell, scriptEnds, TERMINATORS } from './script-reach';
 import { commandsWithStrings, isSubstitution, pipedFromYesAt, stringScriptsOf, substitutionScriptsOf, substitutionSpans } from './script-strings';
@@ -1108,6 +1108,34 @@ export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boole
 }
 
 /**
+ * Where a command of a RUN is surely done, for what it writes (waitpid): the command itself when it runs in the
+ * foreground; when it runs in a background job (runsInBackground reads the same places: its script, the command that
+ * starts its shell, holds its substitution or feeds its here-document), the `wait` that waits for that job (waitFor),
+ * the last in the document of those of each place; undefined when a job it runs in is not waited for. A cleanup
+ * before that `wait` may run before the command writes (`pip install flask & pip cache purge; wait`).
+ */
+export function doneAt(run: RunInstruction, cmd: SimpleCommand): SimpleCommand | undefined {
+  let done = cmd;
+  let at = placeOf(run, cmd);
+  for (let depth = 0; at && depth < 6; depth++) {
+    const commands = at.script.commands;
+    const job = backgroundJobOf(commands, at.index);
+    if (job >= 0) {
+      const w = waitFor(commands, job, (c) => runsInEveryShell(run, c));
+      if (w < 0) return undefined;
+      if (commands[w].start > done.start) done = commands[w];
+    }
+    const script: RunScript = at.script;
+    if (script.host) at = { script: script.host.script, index: script.host.index };
+    else if (script.heredoc && script.feeder) {
+      const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
+      at = line ? { script: line, index: line.commands.indexOf(script.feeder) } : undefined;
+    } else at = undefined;
+  }
+  return done;
+}
+
+/**
  * The commands of a RUN's shell scripts that run in every shell whenever it gets that far (runsInEveryShell), in
  * document order: what a cleanup check reads.
  */
@@ -1162,11 +1190,19 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   // An install in a background job its shell does not wait for (runsInBackground: `pip install flask & rm -rf
   // /root/.cache/pip`) may still write its cache after a cleanup in the foreground ran, and a cleanup in the same job
   // does not count (it may be cut short): no cleanup is sure to come after it (shell11, 4).
-  if (cmds.some((c) => runsInBackground(run, c))) return false;
+  // An install in a background job that a `wait` waits for is done only there (doneAt): a cleanup before that `wait`
+  // may run before it writes its cache (`pip install flask & pip cache purge; wait`; waitpid).
+  const waits: SimpleCommand[] = [];
+  for (const c of cmds) {
+    const done = doneAt(run, c);
+    if (!done) return false;
+    if (done !== c) waits.push(done);
+  }
   const order = runOrder(run);
   if (!order.special) {
     const install = cmds[cmds.length - 1];
-    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > install.start && test(cmd) && !runsInBackground(run, cmd) && !successExitBetween(run, install, cmd));
+    const from = waits.reduce((a, w) => Math.max(a, w.start), install.start);
+    return reachedCommandsWithStringsOf(run).some((cmd) => cmd.start > from && test(cmd) && !runsInBackground(run, cmd) && !successExitBetween(run, install, cmd));
   }
   const steps = order.steps;
   // A command of a script string (`sh -c '…'`) runs where the command of the RUN's script that starts its shell does.
@@ -1180,18 +1216,26 @@ export function cleanedAfter(run: RunInstruction, cmds: readonly SimpleCommand[]
   // every body written may run there), the last of them; no cleanup counts through such a call (it is no `command` step).
   if (last < 0) last = lastUnknownStep(run, steps);
   if (last < 0) return true;
+  // A cleanup counts only after the `wait` that waits for a background install (doneAt), where the shell runs it: its
+  // last step (a `wait` with no step known: none counts).
+  let waited = last;
+  for (const w of waits) {
+    const ks = index.byCmd.get(w);
+    if (!ks || ks.length === 0) return false;
+    waited = Math.max(waited, ks[ks.length - 1]);
+  }
   // A cleanup in a script string counts where the command that starts its shell runs, after the install (document order
   // within the string the install is in).
   const install = cmds[cmds.length - 1];
   const inStrings = stringScriptsOf(run).length > 0 ? reachedCommandsWithStringsOf(run).filter((cmd) => stringHostOf(run, cmd) !== undefined && test(cmd) && !runsInBackground(run, cmd)) : [];
   const cleans = (c: SimpleCommand, after = -1) => test(c) || inStrings.some((cmd) => cmd.start > after && stringHostOf(run, cmd) === c);
-  if (!index.byCmd.has(install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
+  if (waited === last && !index.byCmd.has(install) && steps[last].kind !== 'unknown' && cleans(steps[last].cmd, install.start)) return true;
   // The `command` steps that are not uncertain, after the install's (stepIndex: a search, not a walk of every step).
   const certain = index.certain;
   let lo = 0;
   for (let hi = certain.length; lo < hi; ) {
     const mid = (lo + hi) >> 1;
-    if (certain[mid] <= last) lo = mid + 1;
+    if (certain[mid] <= waited) lo = mid + 1;
     else hi = mid;
   }
   for (let j = lo; j < certain.length; j++) {
