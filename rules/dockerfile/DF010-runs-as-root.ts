@@ -9,7 +9,8 @@ import { officialImageName } from '../engine/image';
 import { buildTargetName, COMPOSE_NAMES_READ_BY_DEFAULT, defaultComposePair, servicesBuilding, type BuildingService } from '../engine/relations';
 import { defaultMerge, overrideAt } from '../engine/override-merge';
 import { includersOfContext } from '../engine/include';
-import { scalarString, type ComposeContext } from '../engine/compose';
+import { composeFileNames } from '../engine/image-uses';
+import { scalarString } from '../engine/compose';
 import * as path from 'node:path';
 import { invocation } from '../engine/run-commands';
 import type { Detection, Fix, Position, Range } from '../engine/types';
@@ -384,18 +385,6 @@ function loadedTarget(b: BuildingService): BuildingService | undefined {
   if (!touch) return b;
   const target = touch.value ? scalarString(touch.value.entry.value) : null;
   return target === null ? undefined : { compose: m.over.ctx, service: m.over.service, build: { ...b.build, target } };
-}
-
-/**
- * The compose files the `.env` beside a compose file names in `COMPOSE_FILE` (split by `COMPOSE_PATH_SEPARATOR`, else `:`),
- * which `docker compose` loads instead of the default files (https://docs.docker.com/compose/how-tos/environment-variables/envvars/:
- * the pre-defined variables may be set in the `.env` file), as paths; undefined when it names none (review56b, F4).
- */
-function composeFileNames(compose: ComposeContext): string[] | undefined {
-  const values = compose.dotenv()?.values;
-  const listed = values?.get('COMPOSE_FILE');
-  if (!listed) return undefined;
-  return listed.split(values?.get('COMPOSE_PATH_SEPARATOR') || ':').filter((f) => f !== '').map((f) => path.resolve(compose.dir, f));
 }
 
 /** Whether a build.target stage runs as root as far as DF010 reads it: no USER through the stages it builds on (a root base), or a root one. */

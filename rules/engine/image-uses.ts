@@ -127,6 +127,18 @@ function extendingOverrideImage(b: BuildingService): ReturnType<typeof imageThro
 }
 
 /**
+ * The compose files the `.env` beside a compose file names in `COMPOSE_FILE` (split by `COMPOSE_PATH_SEPARATOR`, else `:`),
+ * which `docker compose` loads instead of the default files (https://docs.docker.com/compose/how-tos/environment-variables/envvars/:
+ * the pre-defined variables may be set in the `.env` file), as paths; undefined when it names none (review56b, F4).
+ */
+export function composeFileNames(compose: ComposeContext): string[] | undefined {
+  const values = compose.dotenv()?.values;
+  const listed = values?.get('COMPOSE_FILE');
+  if (!listed) return undefined;
+  return listed.split(values?.get('COMPOSE_PATH_SEPARATOR') || ':').filter((f) => f !== '').map((f) => path.resolve(compose.dir, f));
+}
+
+/**
  * A compose file that `docker compose` may merge with a building service's file, or use to build the same Dockerfile,
  * and that the rules do not read with it (composeFilesAround reads the default files and what they include): one that
  * the `.env` beside the file names in `COMPOSE_FILE` (split by `COMPOSE_PATH_SEPARATOR`, else `:`), other than the
@@ -138,11 +150,9 @@ function extendingOverrideImage(b: BuildingService): ReturnType<typeof imageThro
  */
 export function composeFileNotRead(b: BuildingService, dockerfilePath: string): string | undefined {
   const compose = b.compose;
-  const values = compose.dotenv()?.values;
-  const listed = values?.get('COMPOSE_FILE');
-  if (listed) {
+  const named = composeFileNames(compose);
+  if (named) {
     const pair = defaultComposePair(compose.workspace, compose.dir);
-    const named = listed.split(values?.get('COMPOSE_PATH_SEPARATOR') || ':').filter((f) => f !== '').map((f) => path.resolve(compose.dir, f));
     const other = named.find((f) => f !== compose.path && f !== pair.main && f !== pair.override);
     if (other !== undefined) return other;
   }
