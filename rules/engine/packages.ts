@@ -1094,9 +1094,19 @@ export function mayRun(run: RunInstruction, cmd: SimpleCommand): boolean {
  * jobs the script's `wait` does not know. A cleanup there does not count; an install there still does (mayRun).
  */
 export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boolean {
+  for (const at of placesAround(run, cmd)) if (backgroundUnwaited(at.script.commands, at.index, (c) => runsInEveryShell(run, c))) return true;
+  return false;
+}
+
+/**
+ * The places of a command in a RUN, innermost first (at most 6): its own script and index, then the command that starts
+ * that script's shell or holds its substitution (`host`), or feeds it as a here-document (`feeder`), in the script that
+ * holds that one, and so on out. What runsInBackground and doneAt walk.
+ */
+function* placesAround(run: RunInstruction, cmd: SimpleCommand): Generator<{ script: RunScript; index: number }> {
   let at = placeOf(run, cmd);
   for (let depth = 0; at && depth < 6; depth++) {
-    if (backgroundUnwaited(at.script.commands, at.index, (c) => runsInEveryShell(run, c))) return true;
+    yield at;
     const script: RunScript = at.script;
     if (script.host) at = { script: script.host.script, index: script.host.index };
     else if (script.heredoc && script.feeder) {
@@ -1104,7 +1114,6 @@ export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boole
       at = line ? { script: line, index: line.commands.indexOf(script.feeder) } : undefined;
     } else at = undefined;
   }
-  return false;
 }
 
 /**
@@ -1116,21 +1125,13 @@ export function runsInBackground(run: RunInstruction, cmd: SimpleCommand): boole
  */
 export function doneAt(run: RunInstruction, cmd: SimpleCommand): SimpleCommand | undefined {
   let done = cmd;
-  let at = placeOf(run, cmd);
-  for (let depth = 0; at && depth < 6; depth++) {
+  for (const at of placesAround(run, cmd)) {
     const commands = at.script.commands;
     const job = backgroundJobOf(commands, at.index);
-    if (job >= 0) {
-      const w = waitFor(commands, job, (c) => runsInEveryShell(run, c));
-      if (w < 0) return undefined;
-      if (commands[w].start > done.start) done = commands[w];
-    }
-    const script: RunScript = at.script;
-    if (script.host) at = { script: script.host.script, index: script.host.index };
-    else if (script.heredoc && script.feeder) {
-      const line = run.scripts.find((s) => !s.heredoc && s.commands.includes(script.feeder!));
-      at = line ? { script: line, index: line.commands.indexOf(script.feeder) } : undefined;
-    } else at = undefined;
+    if (job < 0) continue;
+    const w = waitFor(commands, job, (c) => runsInEveryShell(run, c));
+    if (w < 0) return undefined;
+    if (commands[w].start > done.start) done = commands[w];
   }
   return done;
 }
