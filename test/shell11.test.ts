@@ -4,11 +4,10 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
 import { DockerfileContext } from '../rules/engine/dockerfile';
 import { stringScriptsOf } from '../rules/engine/script-strings';
 import { DEFAULT_OPTIONS, type WorkspaceView } from '../rules/engine/types';
-import { viewOf } from './helpers/fixtures';
+import { dockerfileFindingsWithFixes } from './helpers/fixtures';
 
 const workspace = { readText: () => undefined, exists: () => false, listDir: () => [] } as unknown as WorkspaceView;
 
@@ -18,10 +17,7 @@ function stringWords(run: string): string[][] {
   return ctx.runs().flatMap((r) => stringScriptsOf(r).flatMap((s) => s.commands.map((c) => c.words.map((w) => w.value))));
 }
 
-function findings(text: string, code: string) {
-  const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', text, viewOf(new Map([['/w/Dockerfile', text]])), DEFAULT_CONFIG);
-  return a.findings.filter((f) => f.code === code).map((f) => ({ finding: f, fix: fixFinding(allRules, a.context, f) }));
-}
+const findings = dockerfileFindingsWithFixes;
 
 describe('script strings: the operands after `$0` are the string\'s positional parameters', () => {
   const read: [string, string[][]][] = [

@@ -5,13 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { allRules, analyze, DEFAULT_CONFIG, fixFinding } from '../rules';
-import { viewOf } from './helpers/fixtures';
+import { dockerfileFindingsWithFixes } from './helpers/fixtures';
 
-function findings(text: string, code: string) {
-  const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', text, viewOf(new Map([['/w/Dockerfile', text]])), DEFAULT_CONFIG);
-  return a.findings.filter((f) => f.code === code).map((f) => ({ finding: f, fix: fixFinding(allRules, a.context, f) }));
-}
+const findings = dockerfileFindingsWithFixes;
 
 const INSTALL = 'apt-get update && apt-get install -y --no-install-recommends curl';
 

@@ -194,3 +194,12 @@ export function applyAllFixes(c: FixtureCase, code: string, limit = 50): { files
   }
   throw new Error(`fixes for ${code} did not converge after ${limit} rounds`);
 }
+
+/**
+ * The findings of one rule on a Dockerfile written at /w/Dockerfile (nothing else in the workspace), each with the fix
+ * fixFinding gives it: what the shell-reading suites (bgclean, shell11, waitpid) assert.
+ */
+export function dockerfileFindingsWithFixes(text: string, code: string) {
+  const a = analyze(allRules, 'dockerfile', '/w/Dockerfile', text, viewOf(new Map([['/w/Dockerfile', text]])), DEFAULT_CONFIG);
+  return a.findings.filter((f) => f.code === code).map((f) => ({ finding: f, fix: fixFinding(allRules, a.context, f) }));
+}
